@@ -1,0 +1,45 @@
+# The two set-up commands are `make run` and `make test`; everything else is optional.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+
+.PHONY: run test lint openapi clean-venv
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(VENV)/.runtime: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+## run: install into .venv if needed, migrate, serve on HOST:PORT (SQLite unless LEADGATE_DATABASE_URL is set)
+run: $(VENV)/.runtime
+	$(VENV)/bin/leadgate serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite, against SQLite and PostgreSQL (started here if it is down)
+test: $(VENV)/.dev
+	@command -v pg_isready >/dev/null && ! pg_isready -q -h $(PG_HOST) -p $(PG_PORT) \
+		&& command -v pg_ctlcluster >/dev/null \
+		&& pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+	$(PY) -m pytest
+
+## lint: ruff, mypy and the import layers
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/mypy app
+	$(VENV)/bin/lint-imports
+
+## openapi: regenerate openapi/openapi.json from the app
+openapi: $(VENV)/.runtime
+	$(VENV)/bin/leadgate openapi --out openapi/openapi.json
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,38 @@
+"""Settings: the only module that reads the environment.
+
+Every field is documented in the README's settings table; the names are the
+variables an operator sets, with the LEADGATE_ prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADGATE_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./leadgate.db",
+        description="SQLAlchemy URL of the index (sqlite+aiosqlite or postgresql+asyncpg).",
+    )
+    auth: Literal["off", "on"] = Field(
+        default="off", description="off: every call is tenant `default`; on: bearer keys required."
+    )
+    admin_key: str | None = Field(
+        default=None, description="Bearer key that may create tenants; unset: none can be created."
+    )
+    region: str = Field(
+        default="CN", min_length=2, max_length=2, description="Region for numbers without a code."
+    )
+    workers: int = Field(default=1, ge=1, description="Server worker processes.")
+    host: str = Field(default="127.0.0.1", description="Address `leadgate serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `leadgate serve` binds.")
+    db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per worker.")
+    db_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds to wait for a database connection before a 503."
+    )
+    log_level: str = Field(default="info", description="uvicorn log level.")
