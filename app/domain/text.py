@@ -1,0 +1,45 @@
+"""String primitives every field normalizer shares.
+
+Leads are typed on phones, pasted from spreadsheets and scanned from business
+cards, so the same text arrives in full-width forms, with stray control
+characters and odd spaces. Folding them once here keeps each field module small.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import opencc
+
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_SPACES = re.compile(r"\s+")
+
+
+def fold(value: str) -> str:
+    """NFKC (full-width to half-width), drop control and format characters, collapse whitespace."""
+    value = unicodedata.normalize("NFKC", value)
+    if any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in value):
+        value = "".join(
+            " " if ch in "\t\n\r\v\f" else ch
+            for ch in value
+            if ch in "\t\n\r\v\f" or unicodedata.category(ch) not in _CONTROL_CATEGORIES
+        )
+    return _SPACES.sub(" ", value).strip()
+
+
+def clean_optional(value: str | None) -> str | None:
+    """Fold a free-text field; an empty result is no value at all."""
+    if value is None:
+        return None
+    folded = fold(value)
+    return folded or None
+
+
+_T2S = opencc.OpenCC("t2s.json")
+
+
+def to_simplified(value: str) -> str:
+    """Traditional Chinese to simplified, so 張偉 and 张伟 compare equal."""
+    converted: str = _T2S.convert(value)
+    return converted

@@ -1,0 +1,97 @@
+"""Values every step of the pipeline shares.
+
+Frozen and slotted: they cross from the api to the domain to the store and are
+built on the hot path, so they are cheap and nobody mutates them in passing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+Entity = Literal["lead", "contact", "account"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One thing wrong with one field; `valid` is false when any issue is an error."""
+
+    field: str
+    code: str
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawLead:
+    """A lead as the caller sent it; phone and email already made lists."""
+
+    external_id: str | None = None
+    entity: Entity = "lead"
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    uscc: str | None = None
+    phone: tuple[str, ...] = ()
+    email: tuple[str, ...] = ()
+    website: str | None = None
+    title: str | None = None
+    address: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = None
+    source: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedLead:
+    """A lead in canonical form: phone holds E.164 numbers, email canonical addresses.
+
+    Values that could not be made valid are left out and reported as issues.
+    """
+
+    external_id: str | None = None
+    entity: Entity = "lead"
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    uscc: str | None = None
+    phone: tuple[str, ...] = ()
+    email: tuple[str, ...] = ()
+    website: str | None = None
+    title: str | None = None
+    address: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = None
+    source: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+_LIST_FIELDS = frozenset({"phone", "email"})
+_NORMALIZED_FIELDS = frozenset(NormalizedLead.__dataclass_fields__)
+
+
+def normalized_to_dict(lead: NormalizedLead) -> dict[str, Any]:
+    """The JSON form stored in the index and returned as `normalized`."""
+    data: dict[str, Any] = {}
+    for name in NormalizedLead.__dataclass_fields__:
+        value = getattr(lead, name)
+        data[name] = list(value) if name in _LIST_FIELDS else value
+    data["attributes"] = dict(lead.attributes)
+    return data
+
+
+def normalized_from_dict(data: Mapping[str, Any]) -> NormalizedLead:
+    """Read a stored normalized lead back; keys a later version added or dropped are ignored."""
+    kwargs = {k: v for k, v in data.items() if k in _NORMALIZED_FIELDS}
+    for name in _LIST_FIELDS & kwargs.keys():
+        kwargs[name] = tuple(kwargs[name] or ())
+    return NormalizedLead(**kwargs)
