@@ -1,0 +1,144 @@
+"""Lead rows, always scoped by tenant: insert, read, replace, soft delete, purge, find."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.store.errors import NotFound
+from app.store.records import StoredLead, as_utc
+from app.store.tables import lead, lead_key
+
+_COLUMNS = (
+    lead.c.id,
+    lead.c.tenant_id,
+    lead.c.external_id,
+    lead.c.entity,
+    lead.c.group_id,
+    lead.c.merged_into,
+    lead.c.raw,
+    lead.c.normalized,
+    lead.c.created_at,
+    lead.c.updated_at,
+)
+
+
+def _stored(row: Row[*tuple[Any, ...]]) -> StoredLead:
+    return StoredLead(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        external_id=row.external_id,
+        entity=row.entity,
+        group_id=row.group_id,
+        merged_into=row.merged_into,
+        raw=row.raw,
+        normalized=row.normalized,
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+    )
+
+
+async def insert_lead(
+    conn: AsyncConnection,
+    *,
+    lead_id: str,
+    tenant_id: str,
+    group_id: str,
+    raw: dict[str, Any],
+    normalized: dict[str, Any],
+) -> StoredLead:
+    now = datetime.now(UTC)
+    row = (
+        await conn.execute(
+            insert(lead)
+            .values(
+                id=lead_id,
+                tenant_id=tenant_id,
+                external_id=normalized.get("external_id"),
+                entity=normalized.get("entity", "lead"),
+                group_id=group_id,
+                raw=raw,
+                normalized=normalized,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(*_COLUMNS)
+        )
+    ).one()
+    return _stored(row)
+
+
+async def get_lead(
+    conn: AsyncConnection, tenant_id: str, lead_id: str, *, include_deleted: bool = False
+) -> StoredLead:
+    """A live record of this tenant, or NotFound (also for another tenant's id)."""
+    query = select(*_COLUMNS).where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id)
+    if not include_deleted:
+        query = query.where(lead.c.deleted_at.is_(None))
+    row = (await conn.execute(query)).one_or_none()
+    if row is None:
+        raise NotFound(f"no lead {lead_id}")
+    return _stored(row)
+
+
+async def find_by_external_id(
+    conn: AsyncConnection, tenant_id: str, external_id: str
+) -> list[StoredLead]:
+    rows = await conn.execute(
+        select(*_COLUMNS)
+        .where(
+            lead.c.tenant_id == tenant_id,
+            lead.c.external_id == external_id,
+            lead.c.deleted_at.is_(None),
+        )
+        .order_by(lead.c.created_at, lead.c.id)
+    )
+    return [_stored(r) for r in rows]
+
+
+async def replace_lead(
+    conn: AsyncConnection,
+    tenant_id: str,
+    lead_id: str,
+    *,
+    raw: dict[str, Any],
+    normalized: dict[str, Any],
+) -> StoredLead:
+    row = (
+        await conn.execute(
+            update(lead)
+            .where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))
+            .values(
+                raw=raw,
+                normalized=normalized,
+                external_id=normalized.get("external_id"),
+                entity=normalized.get("entity", "lead"),
+                updated_at=datetime.now(UTC),
+            )
+            .returning(*_COLUMNS)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"no lead {lead_id}")
+    return _stored(row)
+
+
+async def soft_delete(conn: AsyncConnection, tenant_id: str, lead_id: str, *, purge: bool) -> None:
+    """Take a record out of the index; with purge its personal data is erased for good."""
+    values: dict[str, Any] = {"deleted_at": datetime.now(UTC)}
+    if purge:
+        values.update(raw={}, normalized={}, external_id=None)
+    result = await conn.execute(
+        update(lead)
+        .where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))
+        .values(**values)
+        .returning(lead.c.id)
+    )
+    if result.one_or_none() is None:
+        raise NotFound(f"no lead {lead_id}")
+    await conn.execute(
+        delete(lead_key).where(lead_key.c.tenant_id == tenant_id, lead_key.c.lead_id == lead_id)
+    )

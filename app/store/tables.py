@@ -1,0 +1,101 @@
+"""The tables: tenants and their keys, leads, the blocking-key index, the audit trail.
+
+Ids are UUID strings made by the store, so SQLite and PostgreSQL share one
+schema; JSON columns become JSONB on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+Id = String(36)
+Timestamp = DateTime(timezone=True)
+AuditId = BigInteger().with_variant(Integer(), "sqlite")
+
+DEFAULT_TENANT_ID = "default"
+
+tenant = Table(
+    "tenant",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("created_at", Timestamp, nullable=False),
+)
+
+api_key = Table(
+    "api_key",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=True),
+)
+
+lead = Table(
+    "lead",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
+    Column("external_id", String(200), nullable=True),
+    Column("entity", String(10), nullable=False),
+    Column("group_id", Id, nullable=False),
+    Column("merged_into", Id, nullable=True),
+    Column("raw", Json, nullable=False),
+    Column("normalized", Json, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Column("deleted_at", Timestamp, nullable=True),
+    Index("ix_lead_tenant_external", "tenant_id", "external_id"),
+    Index("ix_lead_tenant_group", "tenant_id", "group_id"),
+)
+
+lead_key = Table(
+    "lead_key",
+    metadata,
+    Column("tenant_id", Id, nullable=False, primary_key=True),
+    Column("key", String(300), nullable=False, primary_key=True),
+    Column(
+        "lead_id",
+        Id,
+        ForeignKey("lead.id", ondelete="CASCADE"),
+        nullable=False,
+        primary_key=True,
+    ),
+    Index("ix_lead_key_lead", "lead_id"),
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", AuditId, primary_key=True, autoincrement=True),
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
+    Column("lead_id", Id, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("at", Timestamp, nullable=False),
+    Column("data", Json, nullable=False, server_default=text("'{}'")),
+    Index("ix_audit_event_tenant_lead", "tenant_id", "lead_id", "id"),
+)

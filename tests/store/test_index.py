@@ -1,0 +1,114 @@
+"""The blocking-key index on real databases: one query for many keys, tenant and liveness scope."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.domain.types import NormalizedLead, normalized_to_dict
+from app.store import index, leads, tables, tenants
+from app.store.engine import transaction
+from app.store.errors import NotFound
+
+T = tables.DEFAULT_TENANT_ID
+
+
+async def store(engine: AsyncEngine, lead_id: str, keys: list[str], tenant: str = T) -> None:
+    normalized = normalized_to_dict(NormalizedLead(external_id=lead_id))
+    async with transaction(engine) as conn:
+        await leads.insert_lead(
+            conn,
+            lead_id=lead_id,
+            tenant_id=tenant,
+            group_id=lead_id,
+            raw={},
+            normalized=normalized,
+        )
+        await index.write_keys(conn, tenant, lead_id, keys)
+
+
+async def candidates(
+    engine: AsyncEngine, keys: list[str], tenant: str = T, limit: int = 50
+) -> list[tuple[str, int]]:
+    async with transaction(engine) as conn:
+        found = await index.find_candidates(conn, tenant, keys, limit=limit)
+    return [(c.id, c.shared_keys) for c in found]
+
+
+async def test_many_keys_are_one_statement_ranked_by_shared_keys(engine: AsyncEngine) -> None:
+    await store(engine, "a", ["phone:1", "email:x"])
+    await store(engine, "b", ["phone:1", "email:y", "co:z"])
+    await store(engine, "c", ["phone:2"])
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        found = await candidates(engine, ["phone:1", "email:y", "co:z", "nothing:here"])
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert found == [("b", 3), ("a", 1)]
+    assert len([s for s in statements if "lead_key" in s]) == 1
+
+
+async def test_limit_keeps_the_best_candidates(engine: AsyncEngine) -> None:
+    for i in range(5):
+        await store(engine, f"l{i}", ["shared:k"] + ([f"extra:{i}"] if i == 3 else []))
+    found = await candidates(engine, ["shared:k", "extra:3"], limit=2)
+    assert found[0] == ("l3", 2)
+    assert len(found) == 2
+
+
+async def test_no_keys_no_query(engine: AsyncEngine) -> None:
+    assert await candidates(engine, []) == []
+
+
+async def test_other_tenants_keys_are_invisible(engine: AsyncEngine) -> None:
+    async with transaction(engine) as conn:
+        other = await tenants.create_tenant(conn, "other")
+    await store(engine, "theirs", ["phone:1"], tenant=other.id)
+    assert await candidates(engine, ["phone:1"]) == []
+    assert await candidates(engine, ["phone:1"], tenant=other.id) == [("theirs", 1)]
+
+
+async def test_deleted_and_merged_records_are_not_candidates(engine: AsyncEngine) -> None:
+    await store(engine, "gone", ["phone:1"])
+    await store(engine, "folded", ["phone:1"])
+    await store(engine, "live", ["phone:1"])
+    async with transaction(engine) as conn:
+        await leads.soft_delete(conn, T, "gone", purge=False)
+        await conn.execute(
+            update(tables.lead).where(tables.lead.c.id == "folded").values(merged_into="live")
+        )
+    assert await candidates(engine, ["phone:1"]) == [("live", 1)]
+
+
+async def test_write_keys_replaces_the_old_ones(engine: AsyncEngine) -> None:
+    await store(engine, "a", ["phone:1"])
+    async with transaction(engine) as conn:
+        await index.write_keys(conn, T, "a", ["phone:2", "phone:2"])
+    assert await candidates(engine, ["phone:1"]) == []
+    assert await candidates(engine, ["phone:2"]) == [("a", 1)]
+
+
+async def test_lock_keys_runs_on_every_dialect(engine: AsyncEngine) -> None:
+    async with transaction(engine) as conn:
+        await index.lock_keys(conn, T, ["phone:1", "email:x", "phone:1"])
+        await index.lock_keys(conn, T, [])
+
+
+async def test_a_failing_transaction_leaves_nothing(engine: AsyncEngine) -> None:
+    with pytest.raises(RuntimeError):
+        async with transaction(engine) as conn:
+            await leads.insert_lead(
+                conn, lead_id="half", tenant_id=T, group_id="half", raw={}, normalized={}
+            )
+            await index.write_keys(conn, T, "half", ["phone:9"])
+            raise RuntimeError("fails after the writes")
+    assert await candidates(engine, ["phone:9"]) == []
+    async with transaction(engine) as conn:
+        with pytest.raises(NotFound):
+            await leads.get_lead(conn, T, "half")
