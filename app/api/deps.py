@@ -1,0 +1,57 @@
+"""FastAPI dependencies: settings, engine, the calling tenant and its policy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.api import auth
+from app.config import Settings
+from app.domain.policy import DEFAULT_POLICY, Policy
+from app.store.tenants import Tenant
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[AsyncEngine, Depends(get_engine)]
+_bearer = HTTPBearer(auto_error=False, description="The tenant's API key (or the admin key).")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _key(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    return None if credentials is None else credentials.credentials
+
+
+async def get_tenant(settings: SettingsDep, engine: EngineDep, credentials: Credentials) -> Tenant:
+    if settings.auth == "off":
+        return auth.DEFAULT_TENANT
+    return await auth.tenant_for(engine, _key(credentials))
+
+
+def get_policy() -> Policy:
+    return DEFAULT_POLICY
+
+
+def require_admin(settings: SettingsDep, credentials: Credentials) -> None:
+    auth.check_admin(settings.admin_key, _key(credentials))
+
+
+TenantDep = Annotated[Tenant, Depends(get_tenant)]
+PolicyDep = Annotated[Policy, Depends(get_policy)]
+
+
+def region_of(requested: str | None, settings: Settings) -> str:
+    """The request's region, else the service default (a tenant default comes with config)."""
+    return (requested or settings.region).upper()

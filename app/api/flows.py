@@ -1,0 +1,211 @@
+"""The use cases, wired: pure domain work first, then one short transaction.
+
+No FastAPI here, so the CLI reuses the same flows. Every flow that writes does
+it in one transaction: a failure anywhere leaves nothing stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from app.domain import compare, decide, keys, normalize
+from app.domain.policy import Policy
+from app.domain.types import Issue, NormalizedLead, RawLead, normalized_to_dict
+from app.store import audit, index, leads, tenants
+from app.store.engine import transaction
+from app.store.records import AuditEntry, Candidate, StoredLead
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    lead: NormalizedLead
+    issues: tuple[Issue, ...]
+    keys: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        return normalize.is_valid(self.issues)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    normalized: Normalized
+    decision: decide.Decision
+    candidates: dict[str, Candidate]
+    stored: StoredLead | None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A lead to check: the domain value and the JSON it came as."""
+
+    lead: RawLead
+    raw: dict[str, Any]
+
+
+def normalize_only(raw: RawLead, region: str) -> Normalized:
+    lead, issues = normalize.normalize_lead(raw, region)
+    return Normalized(lead=lead, issues=issues, keys=keys.blocking_keys(lead))
+
+
+async def check(
+    engine: AsyncEngine,
+    tenant_id: str,
+    policy: Policy,
+    incoming: Incoming,
+    region: str,
+    *,
+    register: bool,
+) -> CheckOutcome:
+    prepared = normalize_only(incoming.lead, region)
+    async with transaction(engine) as conn:
+        return await _check_in(conn, tenant_id, policy, incoming.raw, prepared, register=register)
+
+
+async def check_batch(
+    engine: AsyncEngine,
+    tenant_id: str,
+    policy: Policy,
+    batch: Sequence[Incoming],
+    region: str,
+    *,
+    register: bool,
+) -> list[CheckOutcome]:
+    """Check in input order in one transaction, so later leads meet the earlier ones."""
+    prepared = [normalize_only(item.lead, region) for item in batch]
+    async with transaction(engine) as conn:
+        return [
+            await _check_in(conn, tenant_id, policy, item.raw, norm, register=register)
+            for item, norm in zip(batch, prepared, strict=True)
+        ]
+
+
+async def _check_in(
+    conn: AsyncConnection,
+    tenant_id: str,
+    policy: Policy,
+    raw: dict[str, Any],
+    prepared: Normalized,
+    *,
+    register: bool,
+) -> CheckOutcome:
+    if register:
+        await index.lock_keys(conn, tenant_id, prepared.keys)
+    candidates = await index.find_candidates(
+        conn, tenant_id, prepared.keys, limit=policy.max_candidates
+    )
+    scored = [decide.Scored(c.id, compare.compare(prepared.lead, c.lead)) for c in candidates]
+    decision = decide.decide(scored, policy)
+    by_id = {c.id: c for c in candidates}
+    stored = None
+    if register:
+        group_id = by_id[decision.matches[0].candidate_id].group_id if decision.matches else None
+        stored = await _insert(conn, tenant_id, raw, prepared, group_id)
+    return CheckOutcome(prepared, decision, by_id, stored)
+
+
+async def _insert(
+    conn: AsyncConnection,
+    tenant_id: str,
+    raw: dict[str, Any],
+    prepared: Normalized,
+    group_id: str | None,
+) -> StoredLead:
+    lead_id = str(uuid.uuid4())
+    stored = await leads.insert_lead(
+        conn,
+        lead_id=lead_id,
+        tenant_id=tenant_id,
+        group_id=group_id or lead_id,
+        raw=raw,
+        normalized=normalized_to_dict(prepared.lead),
+    )
+    await index.write_keys(conn, tenant_id, lead_id, prepared.keys)
+    await audit.record(conn, tenant_id, lead_id, "created", {"after": _image(stored)})
+    return stored
+
+
+async def create(
+    engine: AsyncEngine, tenant_id: str, incoming: Incoming, region: str
+) -> StoredLead:
+    prepared = normalize_only(incoming.lead, region)
+    async with transaction(engine) as conn:
+        return await _insert(conn, tenant_id, incoming.raw, prepared, None)
+
+
+async def get(engine: AsyncEngine, tenant_id: str, lead_id: str) -> StoredLead:
+    async with transaction(engine) as conn:
+        return await leads.get_lead(conn, tenant_id, lead_id)
+
+
+async def find(engine: AsyncEngine, tenant_id: str, external_id: str) -> list[StoredLead]:
+    async with transaction(engine) as conn:
+        return await leads.find_by_external_id(conn, tenant_id, external_id)
+
+
+async def replace(
+    engine: AsyncEngine, tenant_id: str, lead_id: str, incoming: Incoming, region: str
+) -> StoredLead:
+    prepared = normalize_only(incoming.lead, region)
+    async with transaction(engine) as conn:
+        before = await leads.get_lead(conn, tenant_id, lead_id)
+        after = await leads.replace_lead(
+            conn,
+            tenant_id,
+            lead_id,
+            raw=incoming.raw,
+            normalized=normalized_to_dict(prepared.lead),
+        )
+        await index.write_keys(conn, tenant_id, lead_id, prepared.keys)
+        await audit.record(
+            conn, tenant_id, lead_id, "updated", {"before": _image(before), "after": _image(after)}
+        )
+        return after
+
+
+async def delete(engine: AsyncEngine, tenant_id: str, lead_id: str, *, purge: bool) -> None:
+    async with transaction(engine) as conn:
+        before = await leads.get_lead(conn, tenant_id, lead_id)
+        await leads.soft_delete(conn, tenant_id, lead_id, purge=purge)
+        if purge:
+            await audit.erase_personal_data(conn, tenant_id, lead_id)
+            await audit.record(conn, tenant_id, lead_id, "purged", {})
+        else:
+            await audit.record(conn, tenant_id, lead_id, "deleted", {"before": _image(before)})
+
+
+async def history(engine: AsyncEngine, tenant_id: str, lead_id: str) -> list[AuditEntry]:
+    async with transaction(engine) as conn:
+        await leads.get_lead(conn, tenant_id, lead_id, include_deleted=True)
+        return await audit.history(conn, tenant_id, lead_id)
+
+
+def _image(stored: StoredLead) -> dict[str, Any]:
+    """What an audit row keeps of a record: enough to restore it."""
+    return {
+        "external_id": stored.external_id,
+        "entity": stored.entity,
+        "group_id": stored.group_id,
+        "merged_into": stored.merged_into,
+        "raw": stored.raw,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class NewTenant:
+    tenant: tenants.Tenant
+    api_key: str
+
+
+async def create_tenant(engine: AsyncEngine, name: str) -> NewTenant:
+    """One transaction: a tenant never exists without its first key."""
+    key = tenants.new_key()
+    async with transaction(engine) as conn:
+        tenant = await tenants.create_tenant(conn, name)
+        await tenants.add_key(conn, tenant.id, tenants.hash_key(key))
+    return NewTenant(tenant, key)

@@ -1,0 +1,65 @@
+"""POST /v1/check and POST /v1/check/batch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.api import convert, flows
+from app.api.deps import EngineDep, PolicyDep, SettingsDep, TenantDep, region_of
+from app.api.limits import MAX_BATCH, BodyTooLarge
+from app.api.schemas.check import CheckBatchRequest, CheckBatchResult, CheckRequest, CheckResult
+from app.api.schemas.error import responses
+
+router = APIRouter(prefix="/v1", tags=["check"])
+
+
+@router.post(
+    "/check",
+    name="check_lead",
+    summary="Validate a lead and find the stored records it duplicates",
+    responses=responses(400, 401, 413, 422, 503),
+)
+async def check_lead(
+    body: CheckRequest,
+    tenant: TenantDep,
+    policy: PolicyDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> CheckResult:
+    incoming = flows.Incoming(body.lead.to_domain(), body.lead.to_json())
+    outcome = await flows.check(
+        engine,
+        tenant.id,
+        policy,
+        incoming,
+        region_of(body.region, settings),
+        register=body.register_,
+    )
+    return convert.check_result(outcome)
+
+
+@router.post(
+    "/check/batch",
+    name="check_batch",
+    summary="Check up to 1000 leads in input order",
+    responses=responses(400, 401, 413, 422, 503),
+)
+async def check_batch(
+    body: CheckBatchRequest,
+    tenant: TenantDep,
+    policy: PolicyDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+) -> CheckBatchResult:
+    if len(body.leads) > MAX_BATCH:
+        raise BodyTooLarge(f"a batch holds at most {MAX_BATCH} leads, got {len(body.leads)}")
+    batch = [flows.Incoming(lead.to_domain(), lead.to_json()) for lead in body.leads]
+    outcomes = await flows.check_batch(
+        engine,
+        tenant.id,
+        policy,
+        batch,
+        region_of(body.region, settings),
+        register=body.register_,
+    )
+    return CheckBatchResult(results=[convert.check_result(o) for o in outcomes])

@@ -1,0 +1,25 @@
+"""POST /v1/normalize."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.api import convert, flows
+from app.api.deps import SettingsDep, TenantDep, region_of
+from app.api.schemas.check import NormalizeRequest, NormalizeResult
+from app.api.schemas.error import responses
+
+router = APIRouter(prefix="/v1", tags=["normalize"])
+
+
+@router.post(
+    "/normalize",
+    name="normalize_lead",
+    summary="The lead in canonical form, its issues and its blocking keys",
+    responses=responses(400, 401, 413, 422),
+)
+async def normalize_lead(
+    body: NormalizeRequest, _tenant: TenantDep, settings: SettingsDep
+) -> NormalizeResult:
+    result = flows.normalize_only(body.lead.to_domain(), region_of(body.region, settings))
+    return convert.normalize_result(result)

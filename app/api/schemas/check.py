@@ -1,0 +1,74 @@
+"""Bodies of /v1/normalize, /v1/check and /v1/check/batch."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.schemas.lead import Issue, Lead, NormalizedLead
+
+Region = Field(
+    default=None,
+    pattern=r"^[A-Za-z]{2}$",
+    description="ISO 3166 region for numbers written without a country code.",
+)
+
+
+class NormalizeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lead: Lead
+    region: str | None = Region
+
+
+class NormalizeResult(BaseModel):
+    lead: NormalizedLead
+    valid: bool = Field(description="False when any issue has severity `error`.")
+    issues: list[Issue]
+    keys: list[str] = Field(description="Blocking keys, namespaced `kind:value`.")
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lead: Lead
+    register_: bool = Field(
+        default=False, alias="register", description="Also store the lead in the index."
+    )
+    region: str | None = Region
+
+
+class CheckBatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    leads: list[Lead] = Field(description="At most 1000 leads; more is a 413.")
+    register_: bool = Field(default=False, alias="register", description="Also store the leads.")
+    region: str | None = Region
+
+
+class Match(BaseModel):
+    id: str
+    external_id: str | None
+    entity: Literal["lead", "contact", "account"]
+    group_id: str
+    score: float = Field(ge=0, le=1)
+    rule: str = Field(description="The rule that fired.")
+    fields: dict[str, float] = Field(description="Per-field similarity behind the rule.")
+
+
+class CheckResult(BaseModel):
+    decision: Literal["unique", "duplicate", "possible_duplicate"]
+    action: Literal["allow", "block", "review", "merge"]
+    valid: bool
+    issues: list[Issue]
+    matches: list[Match]
+    tags: list[str]
+    patch: dict[str, Any]
+    id: str | None = Field(description="The stored record's id when `register` was true.")
+    group_id: str | None = Field(description="The stored record's group when registered.")
+    normalized: NormalizedLead
+
+
+class CheckBatchResult(BaseModel):
+    results: list[CheckResult]

@@ -1,0 +1,61 @@
+"""create_app: routers, error handlers, middleware and the engine's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import __version__
+from app.api import errors
+from app.api.limits import BodySizeLimit
+from app.api.metrics import Metrics, MetricsMiddleware
+from app.api.routes import check, health, leads, normalize, tenants
+from app.config import Settings
+from app.store.engine import create_engine
+
+DESCRIPTION = """\
+leadgate keeps a CRM's lead data clean at the door: call it before saving a lead
+and it answers with the lead in canonical form, what is wrong with it, which
+stored records it duplicates and what to do about it.
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Operation ids are the route names (`check_lead`), so generated clients read well."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+    """Build the service; tests pass a ready engine, servers let the app open its own."""
+    settings = settings or Settings()
+    own_engine = engine is None
+    engine = engine or create_engine(
+        settings.database_url, pool_size=settings.db_pool_size, timeout=settings.db_timeout
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_engine:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="leadgate",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.metrics = Metrics()
+    errors.install(app)
+    for module in (normalize, check, leads, tenants, health):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    return app

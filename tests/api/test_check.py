@@ -1,0 +1,141 @@
+"""POST /v1/check and /v1/check/batch: exact duplicates through the index, registration."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+ZHANG = {
+    "external_id": "crm-1",
+    "name": "张三",
+    "company": "北京字节跳动科技有限公司",
+    "phone": "138 0013 8001",
+    "email": "Zhang.San@Example.com",
+}
+
+
+async def check(client: httpx.AsyncClient, lead: dict[str, object], **extra: object) -> dict:
+    response = await client.post("/v1/check", json={"lead": lead, **extra})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_first_lead_is_unique_and_normalized(client: httpx.AsyncClient) -> None:
+    result = await check(client, ZHANG)
+    assert result["decision"] == "unique"
+    assert result["action"] == "allow"
+    assert result["matches"] == []
+    assert result["id"] is None
+    assert result["normalized"]["phone"] == ["+8613800138001"]
+    assert result["normalized"]["email"] == ["zhang.san@example.com"]
+    assert result["valid"] is True
+
+
+async def test_check_without_register_stores_nothing(client: httpx.AsyncClient) -> None:
+    await check(client, ZHANG)
+    again = await check(client, ZHANG)
+    assert again["decision"] == "unique"
+
+
+async def test_registered_lead_is_found_by_phone_written_another_way(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await check(client, ZHANG, register=True)
+    assert first["id"] and first["group_id"] == first["id"]
+    second = await check(
+        client, {"name": "张三", "phone": "+86 138-0013-8001", "external_id": "crm-2"}
+    )
+    assert second["decision"] == "duplicate"
+    assert second["action"] == "block"
+    [match] = second["matches"]
+    assert match["id"] == first["id"]
+    assert match["external_id"] == "crm-1"
+    assert match["group_id"] == first["group_id"]
+    assert match["rule"] == "exact_phone"
+    assert match["fields"]["phone"] == 1.0
+    assert "duplicate" in second["tags"]
+
+
+async def test_registered_lead_is_found_by_email_in_another_case(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await check(client, ZHANG, register=True)
+    second = await check(client, {"email": " ZHANG.SAN@example.COM "})
+    assert second["decision"] == "duplicate"
+    assert second["matches"][0]["id"] == first["id"]
+    assert second["matches"][0]["rule"] == "exact_email"
+
+
+async def test_duplicate_registered_joins_the_group_of_its_match(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await check(client, ZHANG, register=True)
+    second = await check(client, {"phone": "13800138001"}, register=True)
+    assert second["id"] != first["id"]
+    assert second["group_id"] == first["group_id"]
+
+
+async def test_different_contact_points_are_unique(client: httpx.AsyncClient) -> None:
+    await check(client, ZHANG, register=True)
+    other = await check(client, {"phone": "13900139002", "email": "li.si@example.com"})
+    assert other["decision"] == "unique"
+
+
+async def test_invalid_phone_is_reported_and_left_out(client: httpx.AsyncClient) -> None:
+    result = await check(client, {"phone": ["12345", "13800138001"]})
+    assert result["normalized"]["phone"] == ["+8613800138001"]
+    assert any(i["code"] == "invalid_phone" and i["field"] == "phone" for i in result["issues"])
+    assert result["valid"] is False
+
+
+async def test_region_decides_numbers_without_country_code(client: httpx.AsyncClient) -> None:
+    result = await check(client, {"phone": "(415) 555-2671"}, region="US")
+    assert result["normalized"]["phone"] == ["+14155552671"]
+
+
+async def test_batch_matches_earlier_leads_of_the_same_batch(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/v1/check/batch",
+        json={
+            "leads": [ZHANG, {"phone": "+86 13800138001"}, {"email": "other@example.org"}],
+            "register": True,
+        },
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["decision"] for r in results] == ["unique", "duplicate", "unique"]
+    assert results[1]["matches"][0]["id"] == results[0]["id"]
+    assert results[1]["group_id"] == results[0]["group_id"]
+
+
+async def test_batch_without_register_does_not_match_within_itself(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/v1/check/batch", json={"leads": [ZHANG, ZHANG]})
+    assert [r["decision"] for r in response.json()["results"]] == ["unique", "unique"]
+
+
+async def test_batch_over_the_limit_is_413_and_stores_nothing(client: httpx.AsyncClient) -> None:
+    leads = [{"phone": f"1380013{i:04d}"} for i in range(1001)]
+    response = await client.post("/v1/check/batch", json={"leads": leads, "register": True})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    probe = await check(client, {"phone": "13800130000"})
+    assert probe["decision"] == "unique"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"lead": {"nickname": "x"}}, "lead.nickname"),
+        ({"lead": {}, "extra": 1}, "extra"),
+    ],
+)
+async def test_unknown_key_is_422_naming_it(
+    client: httpx.AsyncClient, body: dict[str, object], field: str
+) -> None:
+    response = await client.post("/v1/check", json=body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "unknown_field"
+    assert error["field"] == field
