@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run test lint openapi clean-venv
+.PHONY: run test lint openapi bench clean-venv
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/mypy app
 	$(VENV)/bin/lint-imports
+
+## bench: pytest-benchmark figures of the hot paths, each beside a baseline from the same run
+bench: $(VENV)/.dev
+	$(PY) -m pytest load_tests -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,ops \
+		-o python_files='bench_*.py'
 
 ## openapi: regenerate openapi/openapi.json from the app
 openapi: $(VENV)/.runtime

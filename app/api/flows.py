@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.domain import compare, decide, keys, normalize
+from app.domain import compare, decide, keys, normalize, validate
 from app.domain.policy import Policy
 from app.domain.types import Issue, NormalizedLead, RawLead, normalized_to_dict
 from app.store import audit, index, leads, tenants
@@ -29,7 +29,7 @@ class Normalized:
 
     @property
     def valid(self) -> bool:
-        return normalize.is_valid(self.issues)
+        return validate.is_valid(self.issues)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ _MIN_DIGIT_RUN = 3
 _MAX_INITIALS = 3
 _SUFFIX_PUNCTUATION = " .,;:()-&"
 _SEQUENCES = "0123456789", "9876543210"
+_MIN_FILLER_DIGITS = 6
 
 
 def _compact(text: str) -> str:
@@ -189,6 +190,18 @@ def junk_phone(e164: str) -> str | None:
     if len(set(subscriber)) == 1:
         return REPEATED_DIGITS
     if any(subscriber in sequence for sequence in _SEQUENCES):
+        return SEQUENTIAL_DIGITS
+    return None
+
+
+def junk_digits(text: str) -> str | None:
+    """A number that did not parse but is plainly typed filler: 11111111111, 123456789."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < _MIN_FILLER_DIGITS or len(digits) != len(text.replace(" ", "").lstrip("+")):
+        return None
+    if len(set(digits)) == 1:
+        return REPEATED_DIGITS
+    if any(digits in sequence * 2 for sequence in _SEQUENCES):
         return SEQUENTIAL_DIGITS
     return None
 

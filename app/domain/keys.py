@@ -1,14 +1,39 @@
 """Blocking keys: strings two writings of one person or company are likely to share.
 
-Namespaced `kind:value` so a phone never collides with an email.
+Namespaced `kind:value` so a phone never collides with an email. Each is cut to
+a bounded length, so the index column stays small whatever the input; a key
+that many records share (a switchboard, a common name) is capped by the store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from app.domain.types import NormalizedLead
+
+MAX_KEY_LENGTH = 200
+_MIN_COMPANY = 2
 
 
 def blocking_keys(lead: NormalizedLead) -> tuple[str, ...]:
-    keys = [f"phone:{p}" for p in lead.phone]
-    keys += [f"email:{e}" for e in lead.email]
-    return tuple(dict.fromkeys(keys))
+    return tuple(dict.fromkeys(k[:MAX_KEY_LENGTH] for k in _keys(lead)))
+
+
+def _keys(lead: NormalizedLead) -> Iterator[str]:
+    yield from (f"phone:{p}" for p in lead.phone)
+    yield from (f"email:{k}" for k in lead.email_keys)
+    if lead.uscc:
+        yield f"uscc:{lead.uscc}"
+    companies = [
+        c for c in (lead.company_core, lead.company_trade_name) if c and len(c) >= _MIN_COMPANY
+    ]
+    yield from (f"co:{c}" for c in companies)
+    if lead.website:
+        yield f"web:{lead.website}"
+    yield from (f"web:{d}" for d in lead.email_domains)
+    person = lead.name_pinyin or lead.name_key
+    if person:
+        yield f"name:{person}"
+        yield from (f"nc:{person}|{c}" for c in companies[-1:])
+    if lead.address_key:
+        yield f"addr:{lead.address_key}"

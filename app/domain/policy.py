@@ -25,10 +25,30 @@ class MatchRule(BaseModel):
     action: Action
 
 
+_ENTRY = Field(default=(), max_length=10_000)
+
+
+class Blocklist(BaseModel):
+    """The tenant's own refusals: a lead touching any entry gets a `blocked` error.
+
+    Phones are compared as E.164 (write them with a country code or in the
+    tenant's region), emails as canonical addresses, domains with their
+    subdomains, words as case-insensitive substrings of name, company and email.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phones: tuple[str, ...] = _ENTRY
+    emails: tuple[str, ...] = _ENTRY
+    domains: tuple[str, ...] = _ENTRY
+    words: tuple[str, ...] = _ENTRY
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rules: tuple[MatchRule, ...]
+    blocklist: Blocklist = Blocklist()
     max_candidates: int = Field(default=50, ge=1, le=500)
 
 

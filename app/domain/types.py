@@ -52,7 +52,10 @@ class RawLead:
 class NormalizedLead:
     """A lead in canonical form: phone holds E.164 numbers, email canonical addresses.
 
-    Values that could not be made valid are left out and reported as issues.
+    Values that could not be made valid are left out and reported as issues. The
+    fields after `attributes` are derived: what matching and scoring compare
+    (`phone_kinds` runs parallel to `phone`; `email_domains` are the registrable
+    domains of the corporate addresses, free and throwaway mail left out).
     """
 
     external_id: str | None = None
@@ -73,9 +76,22 @@ class NormalizedLead:
     country: str | None = None
     source: str | None = None
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    phone_kinds: tuple[str, ...] = ()
+    email_keys: tuple[str, ...] = ()
+    email_domains: tuple[str, ...] = ()
+    name_key: str | None = None
+    name_pinyin: str | None = None
+    name_script: str | None = None
+    company_core: str | None = None
+    company_trade_name: str | None = None
+    company_legal_form: str | None = None
+    company_branch: str | None = None
+    uscc_region: str | None = None
+    district: str | None = None
+    address_key: str | None = None
 
 
-_LIST_FIELDS = frozenset({"phone", "email"})
+_LIST_FIELDS = frozenset({"phone", "email", "phone_kinds", "email_keys", "email_domains"})
 _NORMALIZED_FIELDS = frozenset(NormalizedLead.__dataclass_fields__)
 
 

@@ -139,3 +139,23 @@ async def test_unknown_key_is_422_naming_it(
     error = response.json()["error"]
     assert error["code"] == "unknown_field"
     assert error["field"] == field
+
+
+async def test_normalize_returns_lead_issues_and_keys(client: httpx.AsyncClient) -> None:
+    lead = {"name": "测试", "phone": "+86 138-0013-8001", "email": "x@mailinator.com"}
+    response = await client.post("/v1/normalize", json={"lead": lead})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["lead"]["phone"] == ["+8613800138001"]
+    assert {"junk_name", "disposable_email"} <= {i["code"] for i in body["issues"]}
+    assert body["valid"] is True
+    assert "phone:+8613800138001" in body["keys"]
+
+
+async def test_check_reports_the_same_issues_as_normalize(client: httpx.AsyncClient) -> None:
+    lead = {"phone": "12345", "email": "sales@acme-widgets.com", "uscc": "1234"}
+    normalized = (await client.post("/v1/normalize", json={"lead": lead})).json()
+    checked = (await client.post("/v1/check", json={"lead": lead})).json()
+    assert checked["issues"] == normalized["issues"]
+    assert checked["valid"] is normalized["valid"] is False
+    assert {"invalid_phone", "role_email", "invalid_uscc"} <= {i["code"] for i in checked["issues"]}

@@ -148,6 +148,27 @@ class NormalizedLead(BaseModel):
     country: str | None = None
     source: str | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
+    phone_kinds: list[str] = Field(
+        default_factory=list, description="Number type of each phone: mobile, fixed_line, ..."
+    )
+    email_keys: list[str] = Field(
+        default_factory=list, description="Provider-aware matching keys (Gmail dots, +tags)."
+    )
+    email_domains: list[str] = Field(
+        default_factory=list, description="Registrable domains of the corporate addresses."
+    )
+    name_key: str | None = Field(default=None, description="Order-insensitive person key.")
+    name_pinyin: str | None = Field(default=None, description="Cross-script (pinyin) name key.")
+    name_script: str | None = None
+    company_core: str | None = Field(
+        default=None, description="Company name without legal form and region prefix."
+    )
+    company_trade_name: str | None = None
+    company_legal_form: str | None = None
+    company_branch: str | None = None
+    uscc_region: str | None = Field(default=None, description="Region the credit code names.")
+    district: str | None = None
+    address_key: str | None = None
 
     @classmethod
     def from_domain(cls, lead: DomainNormalizedLead) -> NormalizedLead:

@@ -1,0 +1,55 @@
+"""Blocking keys: two writings of one person or company share one, strangers share none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.domain.keys import MAX_KEY_LENGTH, blocking_keys
+from app.domain.normalize import normalize_lead
+from app.domain.types import RawLead
+
+
+def keys_of(**fields: Any) -> set[str]:
+    lead, _ = normalize_lead(RawLead(**fields), "CN")
+    return set(blocking_keys(lead))
+
+
+SAME = [
+    ({"phone": ("138 0013 8001",)}, {"phone": ("+86-138-0013-8001",)}),
+    ({"email": ("J.Doe+x@gmail.com",)}, {"email": ("jdoe@googlemail.com",)}),
+    ({"uscc": "91110108MA01C3D55X"}, {"uscc": "91110108 MA01 C3D5 5X"}),
+    ({"company": "北京字节跳动科技有限公司"}, {"company": "字节跳动"}),
+    ({"company": "字节跳动科技有限公司"}, {"company": "字節跳動科技有限公司"}),
+    ({"website": "https://www.acme-widgets.com/about"}, {"email": ("jane@acme-widgets.com",)}),
+    ({"name": "张伟", "company": "字节跳动"}, {"name": "Zhang Wei", "company": "字节跳动"}),
+    ({"name": "Wei Zhang"}, {"name": "张伟"}),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_two_writings_share_a_key(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert keys_of(**a) & keys_of(**b)
+
+
+DIFFERENT = [
+    ({"phone": ("13800138001",)}, {"phone": ("13800138002",)}),
+    ({"email": ("jane@qq.com",)}, {"email": ("john@qq.com",)}),
+    ({"name": "张伟", "company": "字节跳动"}, {"name": "李娜", "company": "阿里巴巴"}),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_strangers_share_no_key(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert not keys_of(**a) & keys_of(**b)
+
+
+def test_free_mail_domain_is_no_company_key() -> None:
+    assert not any(k.startswith("web:") for k in keys_of(email=("jane@qq.com",)))
+
+
+def test_keys_are_namespaced_and_bounded() -> None:
+    keys = keys_of(name="x" * 3000, company="y" * 3000, address="z" * 3000)
+    assert keys
+    assert all(":" in k and len(k) <= MAX_KEY_LENGTH for k in keys)
