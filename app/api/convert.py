@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from app.api.flows import CheckOutcome, Normalized
-from app.api.schemas.check import CheckResult, Match, NormalizeResult
+from app.api.schemas.check import CheckResult, FieldExplain, Match, NormalizeResult
 from app.api.schemas.lead import History, HistoryEntry, Issue, NormalizedLead, StoredLead
+from app.domain import match
 from app.domain.types import normalized_from_dict
 from app.store import records
 
@@ -30,7 +31,11 @@ def check_result(outcome: CheckOutcome) -> CheckResult:
                 group_id=candidate.group_id,
                 score=round(m.score, 4),
                 rule=m.rule,
-                fields=dict(m.fields),
+                fields=m.fields,
+                explain={
+                    name: FieldExplain(**detail)
+                    for name, detail in match.explain(m.levels, m.weights).items()
+                },
             )
         )
     norm = outcome.normalized
@@ -41,8 +46,8 @@ def check_result(outcome: CheckOutcome) -> CheckResult:
         valid=norm.valid,
         issues=[Issue.from_domain(i) for i in norm.issues],
         matches=matches,
-        tags=["duplicate"] if outcome.decision.matches else [],
-        patch={},
+        tags=list(outcome.decision.tags),
+        patch=outcome.patch,
         id=stored.id if stored else None,
         group_id=stored.group_id if stored else None,
         normalized=NormalizedLead.from_domain(norm.lead),

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.domain import compare, decide, keys, normalize, validate
-from app.domain.policy import Policy
+from app.domain import decide, keys, match, normalize, validate
+from app.domain.policy import DEFAULT_POLICY, Policy
 from app.domain.types import Issue, NormalizedLead, RawLead, normalized_to_dict
 from app.store import audit, index, leads, tenants
 from app.store.engine import transaction
@@ -38,6 +38,15 @@ class CheckOutcome:
     decision: decide.Decision
     candidates: dict[str, Candidate]
     stored: StoredLead | None
+    skipped_keys: tuple[str, ...] = ()
+
+    @property
+    def patch(self) -> dict[str, Any]:
+        """The update effect: what the best match should take from this lead, when its rule says."""
+        if not self.decision.matches or not self.decision.matches[0].update:
+            return {}
+        best = self.candidates[self.decision.matches[0].candidate_id]
+        return match.patch(self.normalized.lead, best.lead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +57,9 @@ class Incoming:
     raw: dict[str, Any]
 
 
-def normalize_only(raw: RawLead, region: str) -> Normalized:
-    lead, issues = normalize.normalize_lead(raw, region)
-    return Normalized(lead=lead, issues=issues, keys=keys.blocking_keys(lead))
+def normalize_only(raw: RawLead, region: str, policy: Policy = DEFAULT_POLICY) -> Normalized:
+    lead, issues = normalize.normalize_lead(raw, region, policy.blocklist)
+    return Normalized(lead=lead, issues=issues, keys=keys.blocking_keys(lead, policy.attributes))
 
 
 async def check(
@@ -62,7 +71,7 @@ async def check(
     *,
     register: bool,
 ) -> CheckOutcome:
-    prepared = normalize_only(incoming.lead, region)
+    prepared = normalize_only(incoming.lead, region, policy)
     async with transaction(engine) as conn:
         return await _check_in(conn, tenant_id, policy, incoming.raw, prepared, register=register)
 
@@ -77,7 +86,7 @@ async def check_batch(
     register: bool,
 ) -> list[CheckOutcome]:
     """Check in input order in one transaction, so later leads meet the earlier ones."""
-    prepared = [normalize_only(item.lead, region) for item in batch]
+    prepared = [normalize_only(item.lead, region, policy) for item in batch]
     async with transaction(engine) as conn:
         return [
             await _check_in(conn, tenant_id, policy, item.raw, norm, register=register)
@@ -96,17 +105,21 @@ async def _check_in(
 ) -> CheckOutcome:
     if register:
         await index.lock_keys(conn, tenant_id, prepared.keys)
-    candidates = await index.find_candidates(
-        conn, tenant_id, prepared.keys, limit=policy.max_candidates
+    search = await index.find_candidates(
+        conn,
+        tenant_id,
+        prepared.keys,
+        limit=policy.max_candidates,
+        hot_key_cap=policy.hot_key_cap,
     )
-    scored = [decide.Scored(c.id, compare.compare(prepared.lead, c.lead)) for c in candidates]
-    decision = decide.decide(scored, policy)
-    by_id = {c.id: c for c in candidates}
-    stored = None
+    stored = [match.Stored(c.id, c.entity, c.lead) for c in search.candidates]
+    decision = match.match(prepared.lead, stored, policy)
+    by_id = {c.id: c for c in search.candidates}
+    record = None
     if register:
         group_id = by_id[decision.matches[0].candidate_id].group_id if decision.matches else None
-        stored = await _insert(conn, tenant_id, raw, prepared, group_id)
-    return CheckOutcome(prepared, decision, by_id, stored)
+        record = await _insert(conn, tenant_id, raw, prepared, group_id)
+    return CheckOutcome(prepared, decision, by_id, record, search.skipped)
 
 
 async def _insert(

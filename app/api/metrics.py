@@ -28,6 +28,16 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.hot_keys = Counter(
+            "leadgate_hot_keys_skipped_total",
+            "Blocking keys not searched because more records than the cap share them.",
+            ("kind",),
+            registry=self.registry,
+        )
+
+    def skipped(self, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            self.hot_keys.labels(key.partition(":")[0]).inc()
 
 
 class MetricsMiddleware:

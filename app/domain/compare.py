@@ -1,26 +1,212 @@
-"""Field-by-field similarity of two normalized leads, 0.0 to 1.0 per field.
+"""Field-by-field comparison of two normalized leads, as labelled levels.
 
-A field missing on either side is left out, so a rule never fires on absence.
+Each comparator names the level two values reach (as Splink does): `exact`,
+`cross_script`, `similar`, `different` ... with a similarity for display. A field
+missing on either side is left out: the model gives it no weight and a rule
+can ask for it as the level `missing`. rapidfuzz does all string similarity.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.fuzz import token_set_ratio
+
+from app.domain.person import nickname_root
 from app.domain.types import NormalizedLead
 
-FieldScores = Mapping[str, float]
+MISSING = "missing"
+NAME_SIMILAR = 0.92
+COMPANY_SIMILAR = 0.9
+ADDRESS_SIMILAR = 0.85
+_MOBILE_KINDS = frozenset({"mobile", "fixed_line_or_mobile"})
 
 
-def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
-    if not a or not b:
+@dataclass(frozen=True, slots=True)
+class Level:
+    """The level two values reached and how alike they are, 0.0 to 1.0."""
+
+    level: str
+    similarity: float
+
+
+Comparison = Mapping[str, Level]
+AttributeTypes = Mapping[str, str]
+
+
+def compare(
+    a: NormalizedLead, b: NormalizedLead, attributes: AttributeTypes | None = None
+) -> dict[str, Level]:
+    """Levels of every field present on both sides; `attributes` names typed custom fields."""
+    found: dict[str, Level] = {}
+    for name, comparator in _COMPARATORS.items():
+        level = comparator(a, b)
+        if level is not None:
+            found[name] = level
+    for name, kind in (attributes or {}).items():
+        level = _attribute(a.attributes.get(name), b.attributes.get(name), kind)
+        if level is not None:
+            found[f"attributes.{name}"] = level
+    return found
+
+
+def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    if not a.phone or not b.phone:
         return None
-    return 1.0 if set(a) & set(b) else 0.0
+    shared = set(a.phone) & set(b.phone)
+    if not shared:
+        return Level("different", 0.0)
+    kinds = dict(zip(a.phone, a.phone_kinds, strict=False))
+    if any(kinds.get(p) in _MOBILE_KINDS for p in shared):
+        return Level("exact_mobile", 1.0)
+    return Level("exact_fixed", 1.0)
 
 
-def compare(a: NormalizedLead, b: NormalizedLead) -> FieldScores:
-    scores: dict[str, float] = {}
-    for name, value in (("phone", _shared(a.phone, b.phone)), ("email", _shared(a.email, b.email))):
-        if value is not None:
-            scores[name] = value
-    return scores
+def _email(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    if not a.email or not b.email:
+        return None
+    if set(a.email) & set(b.email):
+        return Level("exact", 1.0)
+    if set(a.email_keys) & set(b.email_keys):
+        return Level("same_key", 0.95)
+    locals_a = {e.partition("@")[0] for e in a.email}
+    if locals_a & {e.partition("@")[0] for e in b.email}:
+        return Level("same_local", 0.6)
+    return Level("different", 0.0)
+
+
+def _company(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    if a.uscc and b.uscc:
+        return Level("uscc_equal", 1.0) if a.uscc == b.uscc else Level("uscc_different", 0.0)
+    if not a.company_core or not b.company_core:
+        return None
+    if a.company_core == b.company_core:
+        return Level("core_equal", 1.0)
+    same_trade = bool(a.company_trade_name) and a.company_trade_name == b.company_trade_name
+    if same_trade and a.company_branch != b.company_branch:
+        return Level("branch_of", 0.8)
+    if same_trade:
+        return Level("core_equal", 1.0)
+    similarity = max(
+        _ratio(a.company_core, b.company_core),
+        _ratio(a.company_trade_name or "", b.company_trade_name or ""),
+    )
+    if similarity >= COMPANY_SIMILAR and a.company_branch == b.company_branch:
+        return Level("core_similar", similarity)
+    return Level("different", similarity)
+
+
+def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    if not a.name_key or not b.name_key:
+        return None
+    if a.name_key == b.name_key:
+        nick = (a.first_name or "").casefold() != (b.first_name or "").casefold()
+        latin = a.name_script == b.name_script == "latin"
+        return Level("nickname", 0.95) if nick and latin else Level("exact", 1.0)
+    if a.name_pinyin and a.name_pinyin == b.name_pinyin:
+        return Level("cross_script", 0.95)
+    similarity = JaroWinkler.normalized_similarity(a.name_key, b.name_key)
+    if a.name_pinyin and b.name_pinyin:
+        similarity = max(
+            similarity, JaroWinkler.normalized_similarity(a.name_pinyin, b.name_pinyin)
+        )
+    if similarity >= NAME_SIMILAR:
+        return Level("similar", similarity)
+    if _initials_agree(a, b):
+        return Level("initials", similarity)
+    return Level("different", similarity)
+
+
+def _initials_agree(a: NormalizedLead, b: NormalizedLead) -> bool:
+    """`J. Smith` and `John Smith`: family names equal, one given name an initial of the other."""
+    if not (a.last_name and b.last_name and a.first_name and b.first_name):
+        return False
+    if a.last_name.casefold() != b.last_name.casefold():
+        return False
+    first_a, first_b = (nickname_root(f.rstrip(".")) for f in (a.first_name, b.first_name))
+    short, long = sorted((first_a, first_b), key=len)
+    return len(short) == 1 and long.startswith(short)
+
+
+def _website(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    domains_a = {d for d in (a.website, *a.email_domains) if d}
+    domains_b = {d for d in (b.website, *b.email_domains) if d}
+    if not domains_a or not domains_b:
+        return None
+    return Level("equal", 1.0) if domains_a & domains_b else Level("different", 0.0)
+
+
+def _address(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    if not a.address_key or not b.address_key:
+        return None
+    if a.address_key == b.address_key:
+        return Level("exact", 1.0)
+    similarity = token_set_ratio(a.address or "", b.address or "") / 100
+    similarity = max(similarity, _ratio(a.address_key, b.address_key))
+    return Level("similar" if similarity >= ADDRESS_SIMILAR else "different", similarity)
+
+
+def _equal_text(field: str) -> Callable[[NormalizedLead, NormalizedLead], Level | None]:
+    def comparator(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+        left, right = getattr(a, field), getattr(b, field)
+        if not left or not right:
+            return None
+        if left.casefold() == right.casefold():
+            return Level("equal", 1.0)
+        return Level("different", _ratio(left.casefold(), right.casefold()))
+
+    return comparator
+
+
+def _attribute(left: object, right: object, kind: str) -> Level | None:
+    if left is None or right is None or left == "" or right == "":
+        return None
+    if kind == "number":
+        return _number(left, right)
+    a, b = str(left).strip().casefold(), str(right).strip().casefold()
+    if kind == "date":
+        a, b = "".join(c for c in a if c.isdigit()), "".join(c for c in b if c.isdigit())
+    if a == b:
+        return Level("exact", 1.0)
+    if kind in ("date", "id"):
+        near = Levenshtein.distance(a, b) <= 1 or _transposed(a, b)
+        return Level("one_edit" if near else "different", _ratio(a, b))
+    similarity = JaroWinkler.normalized_similarity(a, b)
+    return Level("similar" if similarity >= NAME_SIMILAR else "different", similarity)
+
+
+def _transposed(a: str, b: str) -> bool:
+    """Two characters swapped (19560409 / 19560490), the commonest slip in dates and ids."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _number(left: object, right: object) -> Level | None:
+    try:
+        x, y = float(str(left)), float(str(right))
+    except ValueError:
+        return None
+    if x == y:
+        return Level("exact", 1.0)
+    close = abs(x - y) <= 0.01 * max(abs(x), abs(y))
+    return Level("close" if close else "different", 0.0)
+
+
+def _ratio(a: str, b: str) -> float:
+    return Levenshtein.normalized_similarity(a, b)
+
+
+_COMPARATORS: dict[str, Callable[[NormalizedLead, NormalizedLead], Level | None]] = {
+    "phone": _phone,
+    "email": _email,
+    "company": _company,
+    "name": _name,
+    "website": _website,
+    "address": _address,
+    "city": _equal_text("city"),
+    "postcode": _equal_text("postcode"),
+}

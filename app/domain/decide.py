@@ -1,20 +1,28 @@
-"""The tenant's rules tried in order: the first that fires decides, and says why."""
+"""The tenant's rules tried in order against each candidate: the first that fires decides.
+
+A candidate no rule accepts is no match. Of the matches, a sure duplicate
+outranks a possible one, then the higher probability wins; every match keeps
+the levels, similarities and weights behind it so it can explain itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.domain.compare import FieldScores
+from app.domain.compare import MISSING, Level
 from app.domain.policy import Action, MatchRule, Policy
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """A candidate's id with its field similarities; the caller keeps the rest."""
+    """A candidate compared: its levels, their weights and the match probability."""
 
     candidate_id: str
-    fields: FieldScores
+    candidate_entity: str
+    levels: Mapping[str, Level]
+    weights: Mapping[str, float]
+    probability: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +32,14 @@ class RuleMatch:
     decision: str
     action: Action
     score: float
-    fields: Mapping[str, float]
+    levels: Mapping[str, Level]
+    weights: Mapping[str, float]
+    tags: tuple[str, ...]
+    update: bool
+
+    @property
+    def fields(self) -> dict[str, float]:
+        return {name: round(level.similarity, 4) for name, level in self.levels.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,29 +48,51 @@ class Decision:
     action: Action
     matches: tuple[RuleMatch, ...]
 
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.matches[0].tags if self.matches else ()
+
 
 UNIQUE = Decision(decision="unique", action="allow", matches=())
 _SEVERITY = {"duplicate": 0, "possible_duplicate": 1}
 
 
-def _fires(rule: MatchRule, fields: FieldScores) -> bool:
-    return all(fields.get(name, 0.0) >= minimum for name, minimum in rule.fields.items())
+def fires(rule: MatchRule, lead_entity: str, item: Scored) -> bool:
+    if (
+        lead_entity not in rule.lead_entities
+        or item.candidate_entity not in rule.candidate_entities
+    ):
+        return False
+    if rule.min_probability is not None and item.probability < rule.min_probability:
+        return False
+    return all(
+        (item.levels[field].level if field in item.levels else MISSING) in levels
+        for field, levels in rule.when.items()
+    )
 
 
-def _first_rule(policy: Policy, fields: FieldScores) -> MatchRule | None:
-    return next((rule for rule in policy.rules if _fires(rule, fields)), None)
+def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | None:
+    return next((rule for rule in policy.rules if fires(rule, lead_entity, item)), None)
 
 
-def decide(scored: Iterable[Scored], policy: Policy) -> Decision:
+def decide(lead_entity: str, scored: Iterable[Scored], policy: Policy) -> Decision:
     matches: list[RuleMatch] = []
     for item in scored:
-        rule = _first_rule(policy, item.fields)
-        if rule is None:
-            continue
-        score = sum(item.fields.values()) / len(item.fields)
-        matches.append(
-            RuleMatch(item.candidate_id, rule.name, rule.decision, rule.action, score, item.fields)
-        )
+        rule = first_rule(policy, lead_entity, item)
+        if rule is not None:
+            matches.append(
+                RuleMatch(
+                    candidate_id=item.candidate_id,
+                    rule=rule.name,
+                    decision=rule.decision,
+                    action=rule.action,
+                    score=item.probability,
+                    levels=item.levels,
+                    weights=item.weights,
+                    tags=rule.tags,
+                    update=rule.update,
+                )
+            )
     if not matches:
         return UNIQUE
     matches.sort(key=lambda m: (_SEVERITY[m.decision], -m.score))

@@ -7,16 +7,32 @@ that many records share (a switchboard, a common name) is capped by the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from app.domain.policy import AttributeSpec
 from app.domain.types import NormalizedLead
 
 MAX_KEY_LENGTH = 200
 _MIN_COMPANY = 2
 
 
-def blocking_keys(lead: NormalizedLead) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(k[:MAX_KEY_LENGTH] for k in _keys(lead)))
+def blocking_keys(
+    lead: NormalizedLead, attributes: Mapping[str, AttributeSpec] | None = None
+) -> tuple[str, ...]:
+    """`attributes` are the tenant's typed custom fields; ids and dates among them block."""
+    found = _keys(lead)
+    extra = (
+        f"attr:{name}:{_attribute_value(lead.attributes.get(name))}"
+        for name, spec in (attributes or {}).items()
+        if spec.blocks and _attribute_value(lead.attributes.get(name))
+    )
+    return tuple(dict.fromkeys(k[:MAX_KEY_LENGTH] for k in (*found, *extra)))
+
+
+def _attribute_value(value: object) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).strip().casefold()
 
 
 def _keys(lead: NormalizedLead) -> Iterator[str]:
@@ -37,3 +53,5 @@ def _keys(lead: NormalizedLead) -> Iterator[str]:
         yield from (f"nc:{person}|{c}" for c in companies[-1:])
     if lead.address_key:
         yield f"addr:{lead.address_key}"
+    if lead.postcode and lead.last_name:
+        yield f"pn:{lead.postcode.casefold()}|{lead.last_name.casefold()}"

@@ -1,28 +1,114 @@
-"""A tenant's policy: match rules and thresholds, with the shipped defaults.
+"""A tenant's policy: match model, rules, typed attributes, blocklists, with the shipped defaults.
 
 It is the JSON of `/v1/config`, so it is a pydantic model (the one place the
-domain may use pydantic); the matcher reads it as plain typed values.
+domain may use pydantic besides the scoring model); a bad policy fails
+validation with a message that names the rule or field, and the matcher reads
+it as plain typed values.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Decision = Literal["duplicate", "possible_duplicate"]
 Action = Literal["allow", "block", "review", "merge"]
+EntityName = Literal["lead", "contact", "account"]
+AttributeType = Literal["date", "id", "string", "number"]
+
+_TEXT_LEVELS = ("equal", "different")
+FIELD_LEVELS: dict[str, tuple[str, ...]] = {
+    "phone": ("exact_mobile", "exact_fixed", "different"),
+    "email": ("exact", "same_key", "same_local", "different"),
+    "company": (
+        "uscc_equal",
+        "core_equal",
+        "core_similar",
+        "branch_of",
+        "different",
+        "uscc_different",
+    ),
+    "name": ("exact", "nickname", "cross_script", "similar", "initials", "different"),
+    "website": _TEXT_LEVELS,
+    "address": ("exact", "similar", "different"),
+    "city": _TEXT_LEVELS,
+    "postcode": _TEXT_LEVELS,
+}
+ATTRIBUTE_LEVELS: dict[str, tuple[str, ...]] = {
+    "date": ("exact", "one_edit", "different"),
+    "id": ("exact", "one_edit", "different"),
+    "string": ("exact", "similar", "different"),
+    "number": ("exact", "close", "different"),
+}
+MISSING = "missing"
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class AttributeSpec(BaseModel):
+    """A custom field under `attributes` that matching compares; ids and dates also block."""
+
+    model_config = _FROZEN
+
+    type: AttributeType
+    key: bool | None = Field(
+        default=None, description="Use as a blocking key; default: true for id and date."
+    )
+
+    @property
+    def blocks(self) -> bool:
+        return self.key if self.key is not None else self.type in ("id", "date")
+
+
+class LevelWeights(BaseModel):
+    """Fellegi-Sunter m (P(level | same entity)) and u (P(level | different entities))."""
+
+    model_config = _FROZEN
+
+    m: float = Field(gt=0, le=1)
+    u: float = Field(gt=0, le=1)
+
+
+class MatchModel(BaseModel):
+    """Per field and level the m and u; `prior` is P(match) for a candidate from the index."""
+
+    model_config = _FROZEN
+
+    prior: float = Field(default=0.01, gt=0, lt=1)
+    fields: dict[str, dict[str, LevelWeights]]
 
 
 class MatchRule(BaseModel):
-    """Fires when every named field's similarity reaches its minimum."""
+    """Fires when every condition holds; the first rule that fires decides.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    `when` maps a field to the levels it may reach (`missing` when either side
+    lacks it); `min_probability` asks the model's match probability to reach a
+    bound; the entity lists scope the rule to kinds of pairs.
+    """
 
-    name: str = Field(min_length=1, max_length=100)
-    fields: dict[str, float] = Field(min_length=1)
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    when: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    min_probability: float | None = Field(default=None, ge=0, le=1)
+    lead_entities: tuple[EntityName, ...] = ("lead", "contact", "account")
+    candidate_entities: tuple[EntityName, ...] = ("lead", "contact", "account")
     decision: Decision
     action: Action
+    tags: tuple[str, ...] = ()
+    update: bool = Field(
+        default=False,
+        description="Return a patch: what the matched record should take from this lead.",
+    )
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> Self:
+        if not self.when and self.min_probability is None:
+            raise ValueError(
+                f"rule {self.name!r} has no condition: give `when` or `min_probability`"
+            )
+        return self
 
 
 _ENTRY = Field(default=(), max_length=10_000)
@@ -44,17 +130,201 @@ class Blocklist(BaseModel):
     words: tuple[str, ...] = _ENTRY
 
 
-class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _w(m: float, u: float) -> LevelWeights:
+    return LevelWeights(m=m, u=u)
 
-    rules: tuple[MatchRule, ...]
+
+# Hand-set from how leads differ in practice; `leadgate train` can refit them on a
+# tenant's own records. A shared fixed line or website is weak evidence (colleagues
+# share both); a shared mobile, mailbox or credit code is strong.
+DEFAULT_MODEL = MatchModel(
+    prior=0.01,
+    fields={
+        "phone": {
+            "exact_mobile": _w(0.85, 0.0005),
+            "exact_fixed": _w(0.45, 0.02),
+            "different": _w(0.1, 0.98),
+        },
+        "email": {
+            "exact": _w(0.8, 0.0002),
+            "same_key": _w(0.06, 0.0001),
+            "same_local": _w(0.04, 0.002),
+            "different": _w(0.1, 0.998),
+        },
+        "company": {
+            "uscc_equal": _w(0.5, 0.005),
+            "core_equal": _w(0.75, 0.02),
+            "core_similar": _w(0.12, 0.01),
+            "branch_of": _w(0.02, 0.01),
+            "different": _w(0.1, 0.95),
+            "uscc_different": _w(0.01, 0.5),
+        },
+        "name": {
+            "exact": _w(0.8, 0.002),
+            "nickname": _w(0.04, 0.0005),
+            "cross_script": _w(0.06, 0.001),
+            "similar": _w(0.06, 0.003),
+            "initials": _w(0.02, 0.003),
+            "different": _w(0.02, 0.99),
+        },
+        "website": {"equal": _w(0.7, 0.05), "different": _w(0.3, 0.95)},
+        "address": {
+            "exact": _w(0.6, 0.005),
+            "similar": _w(0.25, 0.01),
+            "different": _w(0.15, 0.985),
+        },
+        "city": {"equal": _w(0.9, 0.2), "different": _w(0.1, 0.8)},
+        "postcode": {"equal": _w(0.85, 0.02), "different": _w(0.15, 0.98)},
+    },
+)
+
+# Weights of a typed attribute's levels, by type: a date or an id agreeing is strong.
+DEFAULT_ATTRIBUTE_WEIGHTS: dict[str, dict[str, LevelWeights]] = {
+    "date": {"exact": _w(0.85, 0.001), "one_edit": _w(0.1, 0.005), "different": _w(0.05, 0.994)},
+    "id": {"exact": _w(0.85, 0.0001), "one_edit": _w(0.1, 0.0005), "different": _w(0.05, 0.9994)},
+    "string": {"exact": _w(0.8, 0.01), "similar": _w(0.1, 0.02), "different": _w(0.1, 0.97)},
+    "number": {"exact": _w(0.8, 0.05), "close": _w(0.1, 0.05), "different": _w(0.1, 0.9)},
+}
+
+_NAME_AGREES = ("exact", "nickname", "cross_script", "similar", "initials")
+_NAME_COMPATIBLE = (*_NAME_AGREES, MISSING)
+_SAME_COMPANY = ("uscc_equal", "core_equal", "core_similar")
+_PEOPLE = ("lead", "contact")
+
+# The defaults follow how Chinese CRMs configure 查重, most certain first.
+DEFAULT_RULES = (
+    MatchRule(
+        name="same_account",
+        when={"company": ("uscc_equal", "core_equal")},
+        lead_entities=("account",),
+        candidate_entities=("account",),
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+    ),
+    MatchRule(
+        name="email_and_name",
+        when={"email": ("exact", "same_key"), "name": _NAME_COMPATIBLE},
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+        update=True,
+    ),
+    MatchRule(
+        name="phone_and_company",
+        when={
+            "phone": ("exact_mobile", "exact_fixed"),
+            "company": _SAME_COMPANY,
+            "name": _NAME_COMPATIBLE,
+        },
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+        update=True,
+    ),
+    MatchRule(
+        name="mobile_and_name",
+        when={"phone": ("exact_mobile",), "name": _NAME_COMPATIBLE},
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+        update=True,
+    ),
+    MatchRule(
+        name="model_certain",
+        when={"name": _NAME_AGREES},
+        min_probability=0.97,
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+        update=True,
+    ),
+    MatchRule(
+        name="only_phone",
+        when={"phone": ("exact_mobile", "exact_fixed"), "name": (*_NAME_COMPATIBLE,)},
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="possible_duplicate",
+        action="review",
+        tags=("possible_duplicate",),
+    ),
+    MatchRule(
+        name="name_and_company",
+        when={"name": ("exact", "nickname", "cross_script", "similar"), "company": _SAME_COMPANY},
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="possible_duplicate",
+        action="review",
+        tags=("possible_duplicate",),
+    ),
+    MatchRule(
+        name="model_likely",
+        when={"name": _NAME_COMPATIBLE},
+        min_probability=0.8,
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="possible_duplicate",
+        action="review",
+        tags=("possible_duplicate",),
+    ),
+)
+
+class Policy(BaseModel):
+    """A tenant's whole configuration; a field left out takes the shipped default."""
+
+    model_config = _FROZEN
+
+    rules: tuple[MatchRule, ...] = DEFAULT_RULES
+    model: MatchModel = DEFAULT_MODEL
+    attributes: dict[str, AttributeSpec] = Field(default_factory=dict)
     blocklist: Blocklist = Blocklist()
     max_candidates: int = Field(default=50, ge=1, le=500)
-
-
-DEFAULT_POLICY = Policy(
-    rules=(
-        MatchRule(name="exact_email", fields={"email": 1.0}, decision="duplicate", action="block"),
-        MatchRule(name="exact_phone", fields={"phone": 1.0}, decision="duplicate", action="block"),
+    hot_key_cap: int = Field(
+        default=200, ge=1, le=100_000, description="A key shared by more records is not searched."
     )
-)
+
+    @model_validator(mode="after")
+    def _rules_name_known_levels(self) -> Self:
+        names = [r.name for r in self.rules]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"rule names must be unique: {', '.join(repeated)}")
+        known = self.levels()
+        for rule in self.rules:
+            for field, levels in rule.when.items():
+                if field not in known:
+                    raise ValueError(f"rule {rule.name!r}: unknown field {field!r}")
+                wrong = [lv for lv in levels if lv not in known[field] and lv != MISSING]
+                if wrong:
+                    raise ValueError(
+                        f"rule {rule.name!r}: field {field!r} has no level {wrong[0]!r};"
+                        f" it has {', '.join(known[field])}, missing"
+                    )
+        for name, table in self.model.fields.items():
+            if name not in known:
+                raise ValueError(f"model: unknown field {name!r}")
+            unknown = [lv for lv in table if lv not in known[name]]
+            if unknown:
+                raise ValueError(f"model: field {name!r} has no level {unknown[0]!r}")
+        return self
+
+    def levels(self) -> dict[str, tuple[str, ...]]:
+        """Every field a rule or the model may name, with its levels."""
+        found = dict(FIELD_LEVELS)
+        for name, spec in self.attributes.items():
+            found[f"attributes.{name}"] = ATTRIBUTE_LEVELS[spec.type]
+        return found
+
+    def attribute_types(self) -> dict[str, str]:
+        return {name: spec.type for name, spec in self.attributes.items()}
+
+
+DEFAULT_POLICY = Policy()

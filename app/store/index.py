@@ -7,8 +7,9 @@ candidate records, so its cost is one round trip whatever the number of keys.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import String, bindparam, delete, func, insert, select, text
+from sqlalchemy import String, bindparam, delete, func, insert, literal, select, text, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,6 +18,13 @@ from app.store.records import Candidate
 from app.store.tables import lead, lead_key
 
 DEFAULT_CANDIDATE_LIMIT = 50
+DEFAULT_HOT_KEY_CAP = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSearch:
+    candidates: list[Candidate]
+    skipped: tuple[str, ...]
 
 
 async def find_candidates(
@@ -25,11 +33,50 @@ async def find_candidates(
     keys: Sequence[str],
     *,
     limit: int = DEFAULT_CANDIDATE_LIMIT,
+    hot_key_cap: int = DEFAULT_HOT_KEY_CAP,
     exclude: str | None = None,
-) -> list[Candidate]:
-    """Live records of the tenant sharing any key, most shared keys first."""
+) -> CandidateSearch:
+    """Live records of the tenant sharing any key, most shared keys first.
+
+    Two round trips: one counts each key's records, stopping at the cap, so a
+    switchboard number or a free-mail domain costs at most `hot_key_cap` index
+    entries; the other fetches the candidates through the keys under the cap.
+    """
     if not keys:
-        return []
+        return CandidateSearch([], ())
+    counts = await _bounded_counts(conn, tenant_id, keys, hot_key_cap)
+    skipped = tuple(k for k in keys if counts.get(k, 0) > hot_key_cap)
+    usable = [k for k in keys if 0 < counts.get(k, 0) <= hot_key_cap]
+    if not usable:
+        return CandidateSearch([], skipped)
+    return CandidateSearch(await _fetch(conn, tenant_id, usable, limit, exclude), skipped)
+
+
+async def _bounded_counts(
+    conn: AsyncConnection, tenant_id: str, keys: Sequence[str], cap: int
+) -> dict[str, int]:
+    per_key = [
+        select(
+            literal(key, String()).label("key"),
+            select(func.count())
+            .select_from(
+                select(lead_key.c.lead_id)
+                .where(lead_key.c.tenant_id == tenant_id, lead_key.c.key == key)
+                .limit(cap + 1)
+                .subquery()
+            )
+            .scalar_subquery()
+            .label("n"),
+        )
+        for key in dict.fromkeys(keys)
+    ]
+    rows = await conn.execute(union_all(*per_key) if len(per_key) > 1 else per_key[0])
+    return {row.key: row.n for row in rows}
+
+
+async def _fetch(
+    conn: AsyncConnection, tenant_id: str, keys: Sequence[str], limit: int, exclude: str | None
+) -> list[Candidate]:
     shared = (
         select(lead_key.c.lead_id, func.count().label("shared"))
         .where(lead_key.c.tenant_id == tenant_id, lead_key.c.key.in_(keys))

@@ -51,8 +51,12 @@ async def test_registered_lead_is_found_by_phone_written_another_way(
     assert match["id"] == first["id"]
     assert match["external_id"] == "crm-1"
     assert match["group_id"] == first["group_id"]
-    assert match["rule"] == "exact_phone"
+    assert match["rule"] == "mobile_and_name"
     assert match["fields"]["phone"] == 1.0
+    assert match["explain"]["phone"]["level"] == "exact_mobile"
+    assert match["explain"]["name"]["level"] == "exact"
+    assert match["explain"]["phone"]["weight"] > 0
+    assert 0.97 < match["score"] <= 1
     assert "duplicate" in second["tags"]
 
 
@@ -63,7 +67,7 @@ async def test_registered_lead_is_found_by_email_in_another_case(
     second = await check(client, {"email": " ZHANG.SAN@example.COM "})
     assert second["decision"] == "duplicate"
     assert second["matches"][0]["id"] == first["id"]
-    assert second["matches"][0]["rule"] == "exact_email"
+    assert second["matches"][0]["rule"] == "email_and_name"
 
 
 async def test_duplicate_registered_joins_the_group_of_its_match(

@@ -29,14 +29,14 @@ async def store(engine: AsyncEngine, lead_id: str, keys: list[str], tenant: str 
 
 
 async def candidates(
-    engine: AsyncEngine, keys: list[str], tenant: str = T, limit: int = 50
+    engine: AsyncEngine, keys: list[str], tenant: str = T, limit: int = 50, cap: int = 200
 ) -> list[tuple[str, int]]:
     async with transaction(engine) as conn:
-        found = await index.find_candidates(conn, tenant, keys, limit=limit)
-    return [(c.id, c.shared_keys) for c in found]
+        found = await index.find_candidates(conn, tenant, keys, limit=limit, hot_key_cap=cap)
+    return [(c.id, c.shared_keys) for c in found.candidates]
 
 
-async def test_many_keys_are_one_statement_ranked_by_shared_keys(engine: AsyncEngine) -> None:
+async def test_many_keys_take_two_statements_ranked_by_shared_keys(engine: AsyncEngine) -> None:
     await store(engine, "a", ["phone:1", "email:x"])
     await store(engine, "b", ["phone:1", "email:y", "co:z"])
     await store(engine, "c", ["phone:2"])
@@ -51,7 +51,21 @@ async def test_many_keys_are_one_statement_ranked_by_shared_keys(engine: AsyncEn
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert found == [("b", 3), ("a", 1)]
-    assert len([s for s in statements if "lead_key" in s]) == 1
+    assert len([s for s in statements if "lead_key" in s]) == 2, "bounded counts, then fetch"
+
+
+async def test_a_key_over_the_cap_is_skipped_and_reported(engine: AsyncEngine) -> None:
+    for i in range(4):
+        await store(engine, f"s{i}", ["phone:switchboard"] + (["email:own"] if i == 2 else []))
+    async with transaction(engine) as conn:
+        search = await index.find_candidates(
+            conn, T, ["phone:switchboard", "email:own"], hot_key_cap=3
+        )
+    assert [c.id for c in search.candidates] == ["s2"]
+    assert search.skipped == ("phone:switchboard",)
+    assert sorted(await candidates(engine, ["phone:switchboard"], cap=4)) == [
+        (f"s{i}", 1) for i in range(4)
+    ]
 
 
 async def test_limit_keeps_the_best_candidates(engine: AsyncEngine) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app.api import convert, flows
 from app.api.deps import EngineDep, PolicyDep, SettingsDep, TenantDep, region_of
@@ -20,6 +20,8 @@ router = APIRouter(prefix="/v1", tags=["check"])
     responses=responses(400, 401, 413, 422, 503),
 )
 async def check_lead(
+    *,
+    request: Request,
     body: CheckRequest,
     tenant: TenantDep,
     policy: PolicyDep,
@@ -35,6 +37,7 @@ async def check_lead(
         region_of(body.region, settings),
         register=body.register_,
     )
+    request.app.state.metrics.skipped(outcome.skipped_keys)
     return convert.check_result(outcome)
 
 
@@ -45,6 +48,8 @@ async def check_lead(
     responses=responses(400, 401, 413, 422, 503),
 )
 async def check_batch(
+    *,
+    request: Request,
     body: CheckBatchRequest,
     tenant: TenantDep,
     policy: PolicyDep,
@@ -62,4 +67,6 @@ async def check_batch(
         region_of(body.region, settings),
         register=body.register_,
     )
+    for outcome in outcomes:
+        request.app.state.metrics.skipped(outcome.skipped_keys)
     return CheckBatchResult(results=[convert.check_result(o) for o in outcomes])

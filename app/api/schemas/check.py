@@ -47,14 +47,23 @@ class CheckBatchRequest(BaseModel):
     region: str | None = Region
 
 
+class FieldExplain(BaseModel):
+    level: str = Field(description="The comparison level the two values reached.")
+    similarity: float
+    weight: float = Field(description="log2(m/u) the level added to the match odds.")
+
+
 class Match(BaseModel):
     id: str
     external_id: str | None
     entity: Literal["lead", "contact", "account"]
     group_id: str
-    score: float = Field(ge=0, le=1)
+    score: float = Field(ge=0, le=1, description="The model's match probability.")
     rule: str = Field(description="The rule that fired.")
     fields: dict[str, float] = Field(description="Per-field similarity behind the rule.")
+    explain: dict[str, FieldExplain] = Field(
+        description="Per field: the level, its similarity and its weight in the model."
+    )
 
 
 class CheckResult(BaseModel):
