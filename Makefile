@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run test lint openapi bench clean-venv
+.PHONY: run test lint openapi bench eval clean-venv
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) -m pytest load_tests -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,ops \
 		-o python_files='bench_*.py'
+
+## eval: matching precision, recall and F1 on FEBRL 1-3 and generated leads -> eval-results.json
+eval: $(VENV)/.dev
+	$(PY) -m app.evaluation.run --out eval-results.json
 
 ## openapi: regenerate openapi/openapi.json from the app
 openapi: $(VENV)/.runtime

@@ -13,7 +13,19 @@ from app import __version__
 from app.api import errors
 from app.api.limits import BodySizeLimit
 from app.api.metrics import Metrics, MetricsMiddleware
-from app.api.routes import check, health, leads, normalize, tenants
+from app.api.policy_cache import PolicyCache
+from app.api.routes import (
+    check,
+    groups,
+    health,
+    leads,
+    merge,
+    normalize,
+    reviews,
+    score,
+    tenant_config,
+    tenants,
+)
 from app.config import Settings
 from app.store.engine import create_engine
 
@@ -53,9 +65,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.settings = settings
     app.state.engine = engine
     app.state.metrics = Metrics()
+    app.state.policy_cache = PolicyCache()
     errors.install(app)
-    for module in (normalize, check, leads, tenants, health):
+    for module in (normalize, check, score, leads, tenant_config, tenants, health):
         app.include_router(module.router)
+    app.include_router(merge.router)
+    app.include_router(groups.router)
+    app.include_router(reviews.router)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     return app

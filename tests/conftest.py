@@ -78,7 +78,16 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 async def clear(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
-        for table in (tables.lead_key, tables.audit_event, tables.lead, tables.api_key):
+        for table in (
+            tables.lead_key,
+            tables.audit_event,
+            tables.lead,
+            tables.api_key,
+            tables.review,
+            tables.distinct_pair,
+            tables.touchpoint,
+            tables.tenant_policy,
+        ):
             await conn.execute(delete(table))
         await conn.execute(
             delete(tables.tenant).where(tables.tenant.c.id != tables.DEFAULT_TENANT_ID)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from app.api.flows import CheckOutcome, Normalized
 from app.api.schemas.check import CheckResult, FieldExplain, Match, NormalizeResult
 from app.api.schemas.lead import History, HistoryEntry, Issue, NormalizedLead, StoredLead
-from app.domain import match
+from app.api.schemas.score import ScoreResult
+from app.domain import match, score
+from app.domain.score_model import ScoringModel
 from app.domain.types import normalized_from_dict
 from app.store import records
 
@@ -19,7 +23,8 @@ def normalize_result(result: Normalized) -> NormalizeResult:
     )
 
 
-def check_result(outcome: CheckOutcome) -> CheckResult:
+def check_result(outcome: CheckOutcome, scoring: ScoringModel | None = None) -> CheckResult:
+    """`scoring` given: the result carries the score block, with the decision's tags passed in."""
     matches = []
     for m in outcome.decision.matches:
         candidate = outcome.candidates[m.candidate_id]
@@ -51,7 +56,16 @@ def check_result(outcome: CheckOutcome) -> CheckResult:
         id=stored.id if stored else None,
         group_id=stored.group_id if stored else None,
         normalized=NormalizedLead.from_domain(norm.lead),
+        score=None if scoring is None else _score(outcome, scoring),
     )
+
+
+def _score(outcome: CheckOutcome, scoring: ScoringModel) -> ScoreResult:
+    norm = outcome.normalized
+    result = score.score_lead(
+        norm.lead, norm.issues, [], scoring, datetime.now(UTC), tags_in=outcome.decision.tags
+    )
+    return ScoreResult.from_domain(result)
 
 
 def stored_lead(stored: records.StoredLead) -> StoredLead:

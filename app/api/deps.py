@@ -9,8 +9,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import auth
+from app.api.policy_cache import PolicyCache
 from app.config import Settings
-from app.domain.policy import DEFAULT_POLICY, Policy
+from app.domain.policy import Policy
 from app.store.tenants import Tenant
 
 
@@ -40,15 +41,18 @@ async def get_tenant(settings: SettingsDep, engine: EngineDep, credentials: Cred
     return await auth.tenant_for(engine, _key(credentials))
 
 
-def get_policy() -> Policy:
-    return DEFAULT_POLICY
+TenantDep = Annotated[Tenant, Depends(get_tenant)]
+
+
+async def get_policy(request: Request, tenant: TenantDep, engine: EngineDep) -> Policy:
+    cache: PolicyCache = request.app.state.policy_cache
+    return await cache.get(engine, tenant.id)
 
 
 def require_admin(settings: SettingsDep, credentials: Credentials) -> None:
     auth.check_admin(settings.admin_key, _key(credentials))
 
 
-TenantDep = Annotated[Tenant, Depends(get_tenant)]
 PolicyDep = Annotated[Policy, Depends(get_policy)]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.domain import decide, keys, match, normalize, validate
 from app.domain.policy import DEFAULT_POLICY, Policy
 from app.domain.types import Issue, NormalizedLead, RawLead, normalized_to_dict
-from app.store import audit, index, leads, tenants
+from app.store import audit, index, leads, policies, reviews, tenants, touchpoints
 from app.store.engine import transaction
 from app.store.records import AuditEntry, Candidate, StoredLead
 
@@ -117,9 +117,36 @@ async def _check_in(
     by_id = {c.id: c for c in search.candidates}
     record = None
     if register:
-        group_id = by_id[decision.matches[0].candidate_id].group_id if decision.matches else None
+        sure = decision.decision == "duplicate"
+        group_id = by_id[decision.matches[0].candidate_id].group_id if sure else None
         record = await _insert(conn, tenant_id, raw, prepared, group_id)
+        await touchpoints.add_touchpoint(
+            conn,
+            tenant_id,
+            record.group_id,
+            lead_id=record.id,
+            source=prepared.lead.source,
+            external_id=prepared.lead.external_id,
+        )
+        await _open_reviews(conn, tenant_id, record.id, decision)
     return CheckOutcome(prepared, decision, by_id, record, search.skipped)
+
+
+async def _open_reviews(
+    conn: AsyncConnection, tenant_id: str, lead_id: str, decision: decide.Decision
+) -> None:
+    """A possible duplicate that is stored waits for a person: one review per uncertain pair."""
+    for found in decision.matches:
+        if found.decision == "possible_duplicate":
+            await reviews.open_review(
+                conn,
+                tenant_id,
+                lead_id,
+                found.candidate_id,
+                rule=found.rule,
+                score=found.score,
+                explain=match.explain(found.levels, found.weights),
+            )
 
 
 async def _insert(
@@ -222,3 +249,54 @@ async def create_tenant(engine: AsyncEngine, name: str) -> NewTenant:
         tenant = await tenants.create_tenant(conn, name)
         await tenants.add_key(conn, tenant.id, tenants.hash_key(key))
     return NewTenant(tenant, key)
+
+
+async def load_policy(engine: AsyncEngine, tenant_id: str) -> Policy:
+    """The tenant's stored policy, or the shipped defaults when it never set one."""
+    async with transaction(engine) as conn:
+        stored = await policies.get_policy(conn, tenant_id)
+    return DEFAULT_POLICY if stored is None else Policy.model_validate(stored.policy)
+
+
+async def policy_version(engine: AsyncEngine, tenant_id: str) -> int:
+    async with transaction(engine) as conn:
+        stored = await policies.get_policy(conn, tenant_id)
+    return 0 if stored is None else stored.version
+
+
+async def save_policy(engine: AsyncEngine, tenant_id: str, policy: Policy) -> int:
+    async with transaction(engine) as conn:
+        stored = await policies.put_policy(conn, tenant_id, policy.model_dump(mode="json"))
+    return stored.version
+
+
+DRY_RUN_SAMPLE = 200
+
+
+async def dry_run(engine: AsyncEngine, tenant_id: str, old: Policy, new: Policy) -> dict[str, int]:
+    """How the newest stored records' decisions would move from the old policy to the new.
+
+    Each record is checked against the others as if it arrived now, under both
+    policies; the answer counts transitions such as `unique->duplicate`.
+    """
+    changes: dict[str, int] = {}
+    async with transaction(engine) as conn:
+        for record in await leads.recent_live(conn, tenant_id, DRY_RUN_SAMPLE):
+            before = await _replay(conn, tenant_id, record, old)
+            after = await _replay(conn, tenant_id, record, new)
+            label = f"{before}->{after}"
+            changes[label] = changes.get(label, 0) + 1
+    return changes
+
+
+async def _replay(conn: AsyncConnection, tenant_id: str, record: Candidate, policy: Policy) -> str:
+    search = await index.find_candidates(
+        conn,
+        tenant_id,
+        keys.blocking_keys(record.lead, policy.attributes),
+        limit=policy.max_candidates,
+        hot_key_cap=policy.hot_key_cap,
+        exclude=record.id,
+    )
+    stored = [match.Stored(c.id, c.entity, c.lead) for c in search.candidates]
+    return match.match(record.lead, stored, policy).decision

@@ -12,6 +12,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.domain.score_model import DEFAULT_SCORING_MODEL, ScoringModel
+
 Decision = Literal["duplicate", "possible_duplicate"]
 Action = Literal["allow", "block", "review", "merge"]
 EntityName = Literal["lead", "contact", "account"]
@@ -190,8 +192,13 @@ _NAME_AGREES = ("exact", "nickname", "cross_script", "similar", "initials")
 _NAME_COMPATIBLE = (*_NAME_AGREES, MISSING)
 _SAME_COMPANY = ("uscc_equal", "core_equal", "core_similar")
 _PEOPLE = ("lead", "contact")
+# Namesakes in one town are common: the model alone decides only when no phone or
+# mailbox the two records both have disagrees.
+_NO_CONTACT_DISAGREES = ("exact_mobile", "exact_fixed", MISSING)
+_NO_MAIL_DISAGREES = ("exact", "same_key", MISSING)
 
-# The defaults follow how Chinese CRMs configure 查重, most certain first.
+# The defaults follow how Chinese CRMs configure 查重: contact points and names first, then a
+# person's review for name and company alone, then the model's probability bands.
 DEFAULT_RULES = (
     MatchRule(
         name="same_account",
@@ -237,8 +244,17 @@ DEFAULT_RULES = (
         update=True,
     ),
     MatchRule(
+        name="name_and_company",
+        when={"name": ("exact", "nickname", "cross_script", "similar"), "company": _SAME_COMPANY},
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="possible_duplicate",
+        action="review",
+        tags=("possible_duplicate",),
+    ),
+    MatchRule(
         name="model_certain",
-        when={"name": _NAME_AGREES},
+        when={"name": _NAME_AGREES, "phone": _NO_CONTACT_DISAGREES, "email": _NO_MAIL_DISAGREES},
         min_probability=0.97,
         lead_entities=_PEOPLE,
         candidate_entities=_PEOPLE,
@@ -257,15 +273,6 @@ DEFAULT_RULES = (
         tags=("possible_duplicate",),
     ),
     MatchRule(
-        name="name_and_company",
-        when={"name": ("exact", "nickname", "cross_script", "similar"), "company": _SAME_COMPANY},
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="possible_duplicate",
-        action="review",
-        tags=("possible_duplicate",),
-    ),
-    MatchRule(
         name="model_likely",
         when={"name": _NAME_COMPATIBLE},
         min_probability=0.8,
@@ -276,6 +283,7 @@ DEFAULT_RULES = (
         tags=("possible_duplicate",),
     ),
 )
+
 
 class Policy(BaseModel):
     """A tenant's whole configuration; a field left out takes the shipped default."""
@@ -289,6 +297,10 @@ class Policy(BaseModel):
     max_candidates: int = Field(default=50, ge=1, le=500)
     hot_key_cap: int = Field(
         default=200, ge=1, le=100_000, description="A key shared by more records is not searched."
+    )
+    scoring: ScoringModel = DEFAULT_SCORING_MODEL
+    score_in_check: bool = Field(
+        default=False, description="Add the score block to every /v1/check result."
     )
 
     @model_validator(mode="after")

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.types import normalized_from_dict
 from app.store.errors import NotFound
-from app.store.records import StoredLead, as_utc
+from app.store.records import Candidate, StoredLead, as_utc
 from app.store.tables import lead, lead_key
 
 _COLUMNS = (
@@ -142,3 +143,21 @@ async def soft_delete(conn: AsyncConnection, tenant_id: str, lead_id: str, *, pu
     await conn.execute(
         delete(lead_key).where(lead_key.c.tenant_id == tenant_id, lead_key.c.lead_id == lead_id)
     )
+
+
+async def recent_live(conn: AsyncConnection, tenant_id: str, limit: int) -> list[Candidate]:
+    """The tenant's newest live records, for replaying decisions under another policy."""
+    rows = await conn.execute(
+        select(lead.c.id, lead.c.external_id, lead.c.entity, lead.c.group_id, lead.c.normalized)
+        .where(
+            lead.c.tenant_id == tenant_id,
+            lead.c.deleted_at.is_(None),
+            lead.c.merged_into.is_(None),
+        )
+        .order_by(lead.c.created_at.desc(), lead.c.id)
+        .limit(limit)
+    )
+    return [
+        Candidate(r.id, r.external_id, r.entity, r.group_id, 0, normalized_from_dict(r.normalized))
+        for r in rows
+    ]

@@ -9,8 +9,10 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -98,4 +100,66 @@ audit_event = Table(
     Column("at", Timestamp, nullable=False),
     Column("data", Json, nullable=False, server_default=text("'{}'")),
     Index("ix_audit_event_tenant_lead", "tenant_id", "lead_id", "id"),
+)
+
+# Possible duplicates a person decides on: `lead_id` is the record that was
+# checked, `candidate_id` the stored record it may duplicate.
+review = Table(
+    "review",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
+    Column("lead_id", Id, nullable=False),
+    Column("candidate_id", Id, nullable=False),
+    Column("rule", String(100), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("explain", Json, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("reviewer", String(200), nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("resolved_at", Timestamp, nullable=True),
+    CheckConstraint("status IN ('open', 'same', 'different')", name="status"),
+    Index("ix_review_tenant_status_created", "tenant_id", "status", "created_at"),
+    Index("ix_review_tenant_pair", "tenant_id", "lead_id", "candidate_id"),
+)
+
+# Pairs a person declared different: never flagged again. Stored once, lead_a < lead_b.
+distinct_pair = Table(
+    "distinct_pair",
+    metadata,
+    Column(
+        "tenant_id",
+        Id,
+        ForeignKey("tenant.id", ondelete="CASCADE"),
+        nullable=False,
+        primary_key=True,
+    ),
+    Column("lead_a", Id, nullable=False, primary_key=True),
+    Column("lead_b", Id, nullable=False, primary_key=True),
+    Column("created_at", Timestamp, nullable=False),
+    CheckConstraint("lead_a < lead_b", name="ordered"),
+    Index("ix_distinct_pair_tenant_lead_b", "tenant_id", "lead_b"),
+)
+
+# A contact of a real person or company (a group): a form sent, a lead seen again.
+touchpoint = Table(
+    "touchpoint",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
+    Column("group_id", Id, nullable=False),
+    Column("lead_id", Id, nullable=True),
+    Column("source", String(200), nullable=True),
+    Column("external_id", String(200), nullable=True),
+    Column("at", Timestamp, nullable=False),
+    Index("ix_touchpoint_tenant_group_at", "tenant_id", "group_id", "at"),
+)
+
+tenant_policy = Table(
+    "tenant_policy",
+    metadata,
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("policy", Json, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
 )

@@ -38,7 +38,7 @@ async def check_lead(
         register=body.register_,
     )
     request.app.state.metrics.skipped(outcome.skipped_keys)
-    return convert.check_result(outcome)
+    return convert.check_result(outcome, policy.scoring if policy.score_in_check else None)
 
 
 @router.post(
@@ -69,4 +69,5 @@ async def check_batch(
     )
     for outcome in outcomes:
         request.app.state.metrics.skipped(outcome.skipped_keys)
-    return CheckBatchResult(results=[convert.check_result(o) for o in outcomes])
+    scoring = policy.scoring if policy.score_in_check else None
+    return CheckBatchResult(results=[convert.check_result(o, scoring) for o in outcomes])

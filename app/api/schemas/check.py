@@ -6,13 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.schemas.lead import Issue, Lead, NormalizedLead
-
-Region = Field(
-    default=None,
-    pattern=r"^[A-Za-z]{2}$",
-    description="ISO 3166 region for numbers written without a country code.",
-)
+from app.api.schemas.lead import Issue, Lead, NormalizedLead, Region
+from app.api.schemas.score import ScoreResult
 
 
 class NormalizeRequest(BaseModel):
@@ -77,6 +72,9 @@ class CheckResult(BaseModel):
     id: str | None = Field(description="The stored record's id when `register` was true.")
     group_id: str | None = Field(description="The stored record's group when registered.")
     normalized: NormalizedLead
+    score: ScoreResult | None = Field(
+        default=None, description="Present when the tenant's config sets `score_in_check`."
+    )
 
 
 class CheckBatchResult(BaseModel):

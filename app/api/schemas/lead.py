@@ -221,3 +221,10 @@ class HistoryEntry(BaseModel):
 class History(BaseModel):
     id: str
     events: list[HistoryEntry]
+
+
+Region = Field(
+    default=None,
+    pattern=r"^[A-Za-z]{2}$",
+    description="ISO 3166 region for numbers written without a country code.",
+)

@@ -1,0 +1,94 @@
+"""Each comparator's levels, on pairs written the ways real leads differ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.domain.compare import compare
+from app.domain.normalize import normalize_lead
+from app.domain.types import RawLead
+
+
+def levels(
+    a: dict[str, Any], b: dict[str, Any], attributes: dict[str, str] | None = None
+) -> dict[str, str]:
+    left, _ = normalize_lead(RawLead(**a), "CN")
+    right, _ = normalize_lead(RawLead(**b), "CN")
+    return {name: lv.level for name, lv in compare(left, right, attributes).items()}
+
+
+CASES = [
+    ("phone", {"phone": ("13800138001",)}, {"phone": ("+86 138 0013 8001",)}, "exact_mobile"),
+    ("phone", {"phone": ("010-88886666",)}, {"phone": ("(010) 8888 6666",)}, "exact_fixed"),
+    ("phone", {"phone": ("13800138001",)}, {"phone": ("13900139002",)}, "different"),
+    ("email", {"email": ("a@x-corp.com",)}, {"email": ("A@X-Corp.com",)}, "exact"),
+    ("email", {"email": ("j.doe+a@gmail.com",)}, {"email": ("jdoe@gmail.com",)}, "same_key"),
+    ("email", {"email": ("jdoe@x-corp.com",)}, {"email": ("jdoe@y-corp.com",)}, "same_local"),
+    ("email", {"email": ("a@x-corp.com",)}, {"email": ("b@x-corp.com",)}, "different"),
+    ("company", {"uscc": "91110108MA01C3D55X"}, {"uscc": "91110108MA01C3D55X"}, "uscc_equal"),
+    (
+        "company",
+        {"company": "北京字节跳动科技有限公司"},
+        {"company": "字节跳动科技有限公司"},
+        "core_equal",
+    ),
+    (
+        "company",
+        {"company": "字节跳动科技有限公司"},
+        {"company": "字節跳動科技有限公司"},
+        "core_equal",
+    ),
+    (
+        "company",
+        {"company": "字节跳动科技有限公司北京分公司"},
+        {"company": "字节跳动科技有限公司上海分公司"},
+        "branch_of",
+    ),
+    ("company", {"company": "Acme Widgets Inc."}, {"company": "Acme Widget Inc"}, "core_similar"),
+    (
+        "company",
+        {"company": "阿里巴巴网络技术有限公司"},
+        {"company": "腾讯科技有限公司"},
+        "different",
+    ),
+    ("name", {"name": "张伟"}, {"name": "张伟先生"}, "exact"),
+    ("name", {"name": "张伟"}, {"name": "Zhang Wei"}, "cross_script"),
+    ("name", {"name": "Robert Smith"}, {"name": "Bob Smith"}, "nickname"),
+    ("name", {"name": "John Smith"}, {"name": "John Smyth"}, "similar"),
+    ("name", {"name": "J. Smith"}, {"name": "John Smith"}, "initials"),
+    ("name", {"name": "张伟"}, {"name": "李娜"}, "different"),
+    ("website", {"website": "www.x-corp.com"}, {"email": ("li@x-corp.com",)}, "equal"),
+    ("website", {"website": "x-corp.com"}, {"website": "y-corp.com"}, "different"),
+    ("address", {"address": "北京市海淀区知春路1号"}, {"address": "海淀区知春路 1 号"}, "exact"),
+    ("city", {"city": "北京"}, {"city": "Beijing"}, "equal"),
+    ("postcode", {"postcode": "100080"}, {"postcode": "100081"}, "different"),
+]
+
+
+@pytest.mark.parametrize(("field", "a", "b", "expected"), CASES)
+def test_level(field: str, a: dict[str, Any], b: dict[str, Any], expected: str) -> None:
+    assert levels(a, b).get(field) == expected
+
+
+def test_a_field_missing_on_one_side_is_left_out() -> None:
+    assert "phone" not in levels({"phone": ("13800138001",)}, {"email": ("a@x-corp.com",)})
+
+
+ATTRIBUTES = [
+    ("date", "19560409", "19560409", "exact"),
+    ("date", "1956-04-09", "19560409", "exact"),
+    ("date", "19560409", "19560490", "one_edit"),
+    ("date", "19560409", "19710102", "different"),
+    ("id", "5304218", "5304281", "one_edit"),
+    ("id", "5304218", "9912345", "different"),
+    ("string", "gold", "Gold", "exact"),
+    ("number", "100", "100.5", "close"),
+]
+
+
+@pytest.mark.parametrize(("kind", "a", "b", "expected"), ATTRIBUTES)
+def test_typed_attribute_levels(kind: str, a: str, b: str, expected: str) -> None:
+    found = levels({"attributes": {"x": a}}, {"attributes": {"x": b}}, {"x": kind})
+    assert found["attributes.x"] == expected

@@ -1,0 +1,152 @@
+"""The rule engine: order, entity scope, probability bounds, and the default rules on real pairs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from app.domain.match import Stored, match, patch
+from app.domain.normalize import normalize_lead
+from app.domain.policy import DEFAULT_POLICY, MatchRule, Policy
+from app.domain.types import NormalizedLead, RawLead
+
+
+def lead(**fields: Any) -> NormalizedLead:
+    return normalize_lead(RawLead(**fields), "CN")[0]
+
+
+def decide_pair(
+    a: dict[str, Any], b: dict[str, Any], policy: Policy = DEFAULT_POLICY
+) -> tuple[str, str | None]:
+    decision = match(lead(**a), [Stored("c", b.get("entity", "lead"), lead(**b))], policy)
+    return decision.decision, decision.matches[0].rule if decision.matches else None
+
+
+CO = "北京字节跳动科技有限公司"
+PAIRS = [
+    (
+        {"name": "张伟", "phone": ("13800138001",)},
+        {"name": "Zhang Wei", "phone": ("+8613800138001",)},
+        ("duplicate", "mobile_and_name"),
+    ),
+    (
+        {"name": "张伟", "email": ("zw@bytedance.com",)},
+        {"name": "张伟", "email": ("ZW@ByteDance.com",)},
+        ("duplicate", "email_and_name"),
+    ),
+    (
+        {"name": "张伟", "phone": ("010-88886666",), "company": CO},
+        {"name": "张伟", "phone": ("01088886666",), "company": "字节跳动"},
+        ("duplicate", "phone_and_company"),
+    ),
+    (
+        {"name": "张伟", "phone": ("010-88886666",), "company": CO},
+        {"name": "李娜", "phone": ("01088886666",), "company": CO},
+        ("unique", None),
+    ),
+    (
+        {"name": "王伟", "company": CO},
+        {"name": "王伟", "company": "阿里巴巴网络技术有限公司"},
+        ("unique", None),
+    ),
+    (
+        {"name": "王伟", "company": CO},
+        {"name": "王伟", "company": "字节跳动科技"},
+        ("possible_duplicate", "name_and_company"),
+    ),
+    (
+        {"phone": ("13800138001",)},
+        {"name": "张伟", "phone": ("13800138001",)},
+        ("duplicate", "mobile_and_name"),
+    ),
+    (
+        {"entity": "account", "company": CO},
+        {"entity": "account", "company": "字节跳动科技有限公司"},
+        ("duplicate", "same_account"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), PAIRS)
+def test_default_rules(
+    a: dict[str, Any], b: dict[str, Any], expected: tuple[str, str | None]
+) -> None:
+    assert decide_pair(a, b) == expected
+
+
+def test_first_rule_that_fires_wins() -> None:
+    rules = (
+        MatchRule(
+            name="first",
+            when={"phone": ("exact_mobile",)},
+            decision="possible_duplicate",
+            action="review",
+        ),
+        MatchRule(
+            name="second", when={"phone": ("exact_mobile",)}, decision="duplicate", action="block"
+        ),
+    )
+    pair = ({"phone": ("13800138001",)}, {"phone": ("13800138001",)})
+    assert decide_pair(*pair, Policy(rules=rules)) == ("possible_duplicate", "first")
+
+
+def test_entity_scope() -> None:
+    rule = MatchRule(
+        name="contacts_only",
+        when={"phone": ("exact_mobile",)},
+        candidate_entities=("contact",),
+        decision="duplicate",
+        action="block",
+    )
+    a = {"phone": ("13800138001",)}
+    assert decide_pair(a, {**a, "entity": "lead"}, Policy(rules=(rule,)))[0] == "unique"
+    assert decide_pair(a, {**a, "entity": "contact"}, Policy(rules=(rule,)))[0] == "duplicate"
+
+
+def test_missing_is_a_level_rules_can_ask_for() -> None:
+    rule = MatchRule(
+        name="no_email",
+        when={"phone": ("exact_mobile",), "email": ("missing",)},
+        decision="duplicate",
+        action="merge",
+    )
+    policy = Policy(rules=(rule,))
+    assert (
+        decide_pair({"phone": ("13800138001",)}, {"phone": ("13800138001",)}, policy)[0]
+        == "duplicate"
+    )
+    both = {"phone": ("13800138001",), "email": ("a@x-corp.com",)}
+    assert decide_pair(both, both, policy)[0] == "unique"
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        [{"name": "x", "when": {"phone": ["nope"]}, "decision": "duplicate", "action": "block"}],
+        [
+            {
+                "name": "x",
+                "when": {"shoe_size": ["equal"]},
+                "decision": "duplicate",
+                "action": "block",
+            }
+        ],
+        [{"name": "x", "decision": "duplicate", "action": "block"}],
+        [{"name": "x", "min_probability": 0.9, "decision": "duplicate", "action": "block"}] * 2,
+    ],
+)
+def test_bad_rules_are_refused_with_the_rule_named(rules: list[dict[str, Any]]) -> None:
+    with pytest.raises(ValidationError, match="x"):
+        Policy.model_validate({"rules": rules})
+
+
+def test_patch_keeps_non_empty_and_unions_lists() -> None:
+    master = lead(name="张伟", phone=("13800138001",))
+    new = lead(name="张伟", phone=("13900139002",), title="采购总监", email=("zw@bytedance.com",))
+    assert patch(new, master) == {
+        "phone": ["+8613800138001", "+8613900139002"],
+        "email": ["zw@bytedance.com"],
+        "title": "采购总监",
+    }
