@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
+from app.domain import junk
 from app.domain.person import nickname_root
 from app.domain.types import NormalizedLead
 
@@ -55,7 +56,7 @@ def compare(
 def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if not a.phone or not b.phone:
         return None
-    shared = set(a.phone) & set(b.phone)
+    shared = {p for p in set(a.phone) & set(b.phone) if not junk.junk_phone(p)}
     if not shared:
         return Level("different", 0.0)
     kinds = dict(zip(a.phone, a.phone_kinds, strict=False))
@@ -67,9 +68,10 @@ def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
 def _email(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if not a.email or not b.email:
         return None
-    if set(a.email) & set(b.email):
+    shared = {e for e in set(a.email) & set(b.email) if not _junk_email(e)}
+    if shared:
         return Level("exact", 1.0)
-    if set(a.email_keys) & set(b.email_keys):
+    if {k for k in set(a.email_keys) & set(b.email_keys) if not _junk_email(k)}:
         return Level("same_key", 0.95)
     locals_a = {e.partition("@")[0] for e in a.email}
     if locals_a & {e.partition("@")[0] for e in b.email}:
@@ -87,19 +89,18 @@ def _company(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     same_trade = bool(a.company_trade_name) and a.company_trade_name == b.company_trade_name
     if same_trade and a.company_branch != b.company_branch:
         return Level("branch_of", 0.8)
-    if same_trade:
+    if same_trade and a.company_trade_name in (a.company_core, b.company_core):
+        # One side left the industry words out (字节跳动 / 字节跳动科技); two different
+        # industry words (Fulton Solutions / Fulton Logistics) are two companies.
         return Level("core_equal", 1.0)
-    similarity = max(
-        _ratio(a.company_core, b.company_core),
-        _ratio(a.company_trade_name or "", b.company_trade_name or ""),
-    )
+    similarity = _ratio(a.company_core, b.company_core)
     if similarity >= COMPANY_SIMILAR and a.company_branch == b.company_branch:
         return Level("core_similar", similarity)
     return Level("different", similarity)
 
 
 def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
-    if not a.name_key or not b.name_key:
+    if not a.name_key or not b.name_key or _junk_name(a) or _junk_name(b):
         return None
     if a.name_key == b.name_key:
         nick = (a.first_name or "").casefold() != (b.first_name or "").casefold()
@@ -116,7 +117,25 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return Level("similar", similarity)
     if _initials_agree(a, b):
         return Level("initials", similarity)
+    if _half_agrees(a.name_key, b.name_key):
+        return Level("partial", similarity)
     return Level("different", similarity)
+
+
+def _junk_email(address: str) -> bool:
+    """A placeholder mailbox (123@123.com, test@test.com) says nothing about who typed it."""
+    local, _, domain = address.rpartition("@")
+    return junk.junk_email(local, domain) is not None
+
+
+def _junk_name(lead: NormalizedLead) -> bool:
+    return bool(lead.name and junk.junk_name(lead.name))
+
+
+def _half_agrees(a: str, b: str) -> bool:
+    """One name part agrees, the other is missing on one side: `Donaldson` / `Matt Donaldson`."""
+    words_a, words_b = set(a.split()), set(b.split())
+    return bool(words_a & words_b) and (words_a <= words_b or words_b <= words_a)
 
 
 def _initials_agree(a: NormalizedLead, b: NormalizedLead) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from app.domain import junk
 from app.domain.policy import AttributeSpec
 from app.domain.types import NormalizedLead
 
@@ -36,8 +37,8 @@ def _attribute_value(value: object) -> str:
 
 
 def _keys(lead: NormalizedLead) -> Iterator[str]:
-    yield from (f"phone:{p}" for p in lead.phone)
-    yield from (f"email:{k}" for k in lead.email_keys)
+    yield from (f"phone:{p}" for p in lead.phone if not junk.junk_phone(p))
+    yield from (f"email:{k}" for k in lead.email_keys if not _junk_email(k))
     if lead.uscc:
         yield f"uscc:{lead.uscc}"
     companies = [
@@ -55,3 +56,8 @@ def _keys(lead: NormalizedLead) -> Iterator[str]:
         yield f"addr:{lead.address_key}"
     if lead.postcode and lead.last_name:
         yield f"pn:{lead.postcode.casefold()}|{lead.last_name.casefold()}"
+
+
+def _junk_email(address: str) -> bool:
+    local, _, domain = address.rpartition("@")
+    return junk.junk_email(local, domain) is not None

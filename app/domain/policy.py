@@ -31,7 +31,7 @@ FIELD_LEVELS: dict[str, tuple[str, ...]] = {
         "different",
         "uscc_different",
     ),
-    "name": ("exact", "nickname", "cross_script", "similar", "initials", "different"),
+    "name": ("exact", "nickname", "cross_script", "similar", "initials", "partial", "different"),
     "website": _TEXT_LEVELS,
     "address": ("exact", "similar", "different"),
     "city": _TEXT_LEVELS,
@@ -167,6 +167,7 @@ DEFAULT_MODEL = MatchModel(
             "cross_script": _w(0.06, 0.001),
             "similar": _w(0.06, 0.003),
             "initials": _w(0.02, 0.003),
+            "partial": _w(0.05, 0.01),
             "different": _w(0.02, 0.99),
         },
         "website": {"equal": _w(0.7, 0.05), "different": _w(0.3, 0.95)},
@@ -188,7 +189,7 @@ DEFAULT_ATTRIBUTE_WEIGHTS: dict[str, dict[str, LevelWeights]] = {
     "number": {"exact": _w(0.8, 0.05), "close": _w(0.1, 0.05), "different": _w(0.1, 0.9)},
 }
 
-_NAME_AGREES = ("exact", "nickname", "cross_script", "similar", "initials")
+_NAME_AGREES = ("exact", "nickname", "cross_script", "similar", "initials", "partial")
 _NAME_COMPATIBLE = (*_NAME_AGREES, MISSING)
 _SAME_COMPANY = ("uscc_equal", "core_equal", "core_similar")
 _PEOPLE = ("lead", "contact")
@@ -201,8 +202,17 @@ _NO_MAIL_DISAGREES = ("exact", "same_key", MISSING)
 # person's review for name and company alone, then the model's probability bands.
 DEFAULT_RULES = (
     MatchRule(
-        name="same_account",
-        when={"company": ("uscc_equal", "core_equal")},
+        name="same_account_id",
+        when={"company": ("uscc_equal",)},
+        lead_entities=("account",),
+        candidate_entities=("account",),
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+    ),
+    MatchRule(
+        name="same_account_name",
+        when={"company": ("core_equal",), "website": ("equal", MISSING)},
         lead_entities=("account",),
         candidate_entities=("account",),
         decision="duplicate",

@@ -7,10 +7,10 @@ import pytest
 
 ZHANG = {
     "external_id": "crm-1",
-    "name": "张三",
+    "name": "张晓明",
     "company": "北京字节跳动科技有限公司",
     "phone": "138 0013 8001",
-    "email": "Zhang.San@Example.com",
+    "email": "Zhang.San@Acme-Widgets.cn",
 }
 
 
@@ -27,7 +27,7 @@ async def test_first_lead_is_unique_and_normalized(client: httpx.AsyncClient) ->
     assert result["matches"] == []
     assert result["id"] is None
     assert result["normalized"]["phone"] == ["+8613800138001"]
-    assert result["normalized"]["email"] == ["zhang.san@example.com"]
+    assert result["normalized"]["email"] == ["zhang.san@acme-widgets.cn"]
     assert result["valid"] is True
 
 
@@ -43,7 +43,7 @@ async def test_registered_lead_is_found_by_phone_written_another_way(
     first = await check(client, ZHANG, register=True)
     assert first["id"] and first["group_id"] == first["id"]
     second = await check(
-        client, {"name": "张三", "phone": "+86 138-0013-8001", "external_id": "crm-2"}
+        client, {"name": "张晓明", "phone": "+86 138-0013-8001", "external_id": "crm-2"}
     )
     assert second["decision"] == "duplicate"
     assert second["action"] == "block"
@@ -64,7 +64,7 @@ async def test_registered_lead_is_found_by_email_in_another_case(
     client: httpx.AsyncClient,
 ) -> None:
     first = await check(client, ZHANG, register=True)
-    second = await check(client, {"email": " ZHANG.SAN@example.COM "})
+    second = await check(client, {"email": " ZHANG.SAN@acme-widgets.CN "})
     assert second["decision"] == "duplicate"
     assert second["matches"][0]["id"] == first["id"]
     assert second["matches"][0]["rule"] == "email_and_name"

@@ -11,7 +11,7 @@ async def test_defaults_until_a_tenant_sets_its_own(client: httpx.AsyncClient) -
     body = (await client.get("/v1/config")).json()
     assert body["version"] == 0
     names = [r["name"] for r in body["policy"]["rules"]]
-    assert names[:2] == ["same_account", "email_and_name"]
+    assert names[:3] == ["same_account_id", "same_account_name", "email_and_name"]
     assert body["policy"]["hot_key_cap"] == 200
 
 

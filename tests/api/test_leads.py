@@ -7,7 +7,7 @@ import httpx
 LEAD = {
     "external_id": "crm-7",
     "name": "Jane Smith",
-    "email": "jane@acme.example",
+    "email": "jane@acme-corp.cn",
     "phone": "+1 415 555 2671",
     "company": "Acme Inc.",
 }
@@ -24,7 +24,7 @@ async def test_create_then_get(client: httpx.AsyncClient) -> None:
     assert created["external_id"] == "crm-7"
     assert created["group_id"] == created["id"]
     assert created["lead"] == LEAD
-    assert created["normalized"]["email"] == ["jane@acme.example"]
+    assert created["normalized"]["email"] == ["jane@acme-corp.cn"]
     fetched = await client.get(f"/v1/leads/{created['id']}")
     assert fetched.status_code == 200
     assert fetched.json() == created
@@ -32,13 +32,13 @@ async def test_create_then_get(client: httpx.AsyncClient) -> None:
 
 async def test_created_lead_is_matched_by_check(client: httpx.AsyncClient) -> None:
     created = await create(client)
-    result = (await client.post("/v1/check", json={"lead": {"email": "JANE@acme.example"}})).json()
+    result = (await client.post("/v1/check", json={"lead": {"email": "JANE@acme-corp.cn"}})).json()
     assert result["matches"][0]["id"] == created["id"]
 
 
 async def test_find_by_external_id(client: httpx.AsyncClient) -> None:
     created = await create(client)
-    await create(client, {"external_id": "crm-8", "email": "x@acme.example"})
+    await create(client, {"external_id": "crm-8", "email": "x@acme-corp.cn"})
     found = await client.get("/v1/leads", params={"external_id": "crm-7"})
     assert found.status_code == 200
     assert [lead["id"] for lead in found.json()["leads"]] == [created["id"]]
@@ -55,15 +55,15 @@ async def test_find_needs_external_id(client: httpx.AsyncClient) -> None:
 async def test_replace_updates_record_and_its_keys(client: httpx.AsyncClient) -> None:
     created = await create(client)
     replaced = await client.put(
-        f"/v1/leads/{created['id']}", json={"lead": {"email": "new@acme.example"}}
+        f"/v1/leads/{created['id']}", json={"lead": {"email": "new@acme-corp.cn"}}
     )
     assert replaced.status_code == 200
     body = replaced.json()
-    assert body["normalized"]["email"] == ["new@acme.example"]
+    assert body["normalized"]["email"] == ["new@acme-corp.cn"]
     assert body["id"] == created["id"]
-    old = (await client.post("/v1/check", json={"lead": {"email": "jane@acme.example"}})).json()
+    old = (await client.post("/v1/check", json={"lead": {"email": "jane@acme-corp.cn"}})).json()
     assert old["decision"] == "unique"
-    new = (await client.post("/v1/check", json={"lead": {"email": "new@acme.example"}})).json()
+    new = (await client.post("/v1/check", json={"lead": {"email": "new@acme-corp.cn"}})).json()
     assert new["matches"][0]["id"] == created["id"]
 
 
@@ -73,7 +73,7 @@ async def test_delete_removes_from_index_and_reads(client: httpx.AsyncClient) ->
     assert (await client.get(f"/v1/leads/{created['id']}")).status_code == 404
     again = await client.delete(f"/v1/leads/{created['id']}")
     assert again.status_code == 404
-    probe = (await client.post("/v1/check", json={"lead": {"email": "jane@acme.example"}})).json()
+    probe = (await client.post("/v1/check", json={"lead": {"email": "jane@acme-corp.cn"}})).json()
     assert probe["decision"] == "unique"
 
 

@@ -10,7 +10,7 @@ from tests.conftest import ClientFactory
 OLD = {
     "external_id": "crm-1",
     "name": "张三",
-    "phone": "138 0013 8000",
+    "phone": "139 7182 4503",
     "company": "北京字节跳动科技有限公司",
     "title": "采购经理",
 }
@@ -18,7 +18,7 @@ NEW = {
     "external_id": "crm-2",
     "name": "张三",
     "phone": ["139 0013 9000"],
-    "email": "zhang.san@bytedance.example",
+    "email": "zhang.san@bytedance-corp.cn",
     "city": "北京",
 }
 
@@ -55,11 +55,11 @@ async def test_merge_applies_survivorship_then_unmerge_restores_exactly(
     assert body["lead"]["group_id"] == survivor["group_id"]
     into = body["into"]
     assert into["merged_into"] is None and into["external_id"] == "crm-1"
-    assert into["normalized"]["phone"] == ["+8613900139000", "+8613800138000"]
-    assert into["normalized"]["email"] == ["zhang.san@bytedance.example"]
+    assert into["normalized"]["phone"] == ["+8613900139000", "+8613971824503"]
+    assert into["normalized"]["email"] == ["zhang.san@bytedance-corp.cn"]
     assert into["normalized"]["title"] == "采购经理"
     assert into["normalized"]["city"] == "北京市"
-    assert into["lead"]["phone"] == ["139 0013 9000", "138 0013 8000"]
+    assert into["lead"]["phone"] == ["139 0013 9000", "139 7182 4503"]
 
     undone = await client.post(f"/v1/leads/{away['id']}/unmerge")
     assert undone.status_code == 200, undone.text
@@ -87,18 +87,18 @@ async def test_keys_follow_the_merge_and_come_back_on_unmerge(client: httpx.Asyn
     assert await matched({"phone": "13900139000"}) == [away["id"]]
     assert (await merge(client, away["id"], survivor["id"])).status_code == 200
     assert await matched({"phone": "13900139000"}) == [survivor["id"]]
-    assert await matched({"email": "zhang.san@bytedance.example"}) == [survivor["id"]]
-    assert await matched({"phone": "13800138000"}) == [survivor["id"]]
+    assert await matched({"email": "zhang.san@bytedance-corp.cn"}) == [survivor["id"]]
+    assert await matched({"phone": "13971824503"}) == [survivor["id"]]
 
     assert (await client.post(f"/v1/leads/{away['id']}/unmerge")).status_code == 200
     assert await matched({"phone": "13900139000"}) == [away["id"]]
-    assert await matched({"phone": "13800138000"}) == [survivor["id"]]
+    assert await matched({"phone": "13971824503"}) == [survivor["id"]]
 
 
 async def test_merge_conflicts(client: httpx.AsyncClient) -> None:
     a = await create(client, OLD)
     b = await create(client, NEW)
-    c = await create(client, {"email": "c@c.example"})
+    c = await create(client, {"email": "c@c-corp.cn"})
 
     itself = await merge(client, a["id"], a["id"])
     assert itself.status_code == 409
@@ -144,7 +144,7 @@ async def test_tenant_b_cannot_merge_tenant_a_records(auth_client: ClientFactory
     async with auth_client(key_a) as a, auth_client(key_b) as b:
         one = await create(a, OLD)
         two = await create(a, NEW)
-        mine = await create(b, {"email": "b@b.example"})
+        mine = await create(b, {"email": "b@b-corp.cn"})
         assert (await merge(b, one["id"], two["id"])).status_code == 404
         assert (await merge(b, mine["id"], one["id"])).status_code == 404
         assert (await merge(b, one["id"], mine["id"])).status_code == 404

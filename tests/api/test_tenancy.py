@@ -6,7 +6,7 @@ import httpx
 
 from tests.conftest import ADMIN_KEY, ClientFactory
 
-LEAD = {"external_id": "a-1", "email": "owner@tenant-a.example", "phone": "13800138111"}
+LEAD = {"external_id": "a-1", "email": "owner@tenant-a-corp.cn", "phone": "13800138111"}
 
 
 async def make_tenant(auth_client: ClientFactory, name: str) -> str:

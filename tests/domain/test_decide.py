@@ -64,7 +64,7 @@ PAIRS = [
     (
         {"entity": "account", "company": CO},
         {"entity": "account", "company": "字节跳动科技有限公司"},
-        ("duplicate", "same_account"),
+        ("duplicate", "same_account_name"),
     ),
 ]
 
