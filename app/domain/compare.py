@@ -8,7 +8,7 @@ can ask for it as the level `missing`. rapidfuzz does all string similarity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
@@ -23,6 +23,7 @@ NAME_SIMILAR = 0.92
 COMPANY_SIMILAR = 0.9
 ADDRESS_SIMILAR = 0.85
 _MOBILE_KINDS = frozenset({"mobile", "fixed_line_or_mobile"})
+_IDENTITY_ORDER = {"exact": 2, "one_edit": 1, "different": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +39,16 @@ AttributeTypes = Mapping[str, str]
 
 
 def compare(
-    a: NormalizedLead, b: NormalizedLead, attributes: AttributeTypes | None = None
+    a: NormalizedLead,
+    b: NormalizedLead,
+    attributes: AttributeTypes | None = None,
+    identities: Collection[str] = (),
 ) -> dict[str, Level]:
-    """Levels of every field present on both sides; `attributes` names typed custom fields."""
+    """Levels of every field present on both sides.
+
+    `attributes` names the typed custom fields; `identities` those among them that
+    identify a person outright, whose best level is also reported as `identity`.
+    """
     found: dict[str, Level] = {}
     for name, comparator in _COMPARATORS.items():
         level = comparator(a, b)
@@ -50,6 +58,9 @@ def compare(
         level = _attribute(a.attributes.get(name), b.attributes.get(name), kind)
         if level is not None:
             found[f"attributes.{name}"] = level
+    levels = [found[f"attributes.{n}"] for n in identities if f"attributes.{n}" in found]
+    if levels:
+        found["identity"] = max(levels, key=lambda lv: _IDENTITY_ORDER[lv.level])
     return found
 
 
@@ -108,7 +119,9 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return Level("nickname", 0.95) if nick and latin else Level("exact", 1.0)
     if a.name_pinyin and a.name_pinyin == b.name_pinyin:
         return Level("cross_script", 0.95)
-    similarity = JaroWinkler.normalized_similarity(a.name_key, b.name_key)
+    similarity = max(
+        JaroWinkler.normalized_similarity(a.name_key, b.name_key), _parts_similarity(a, b)
+    )
     if a.name_pinyin and b.name_pinyin:
         similarity = max(
             similarity, JaroWinkler.normalized_similarity(a.name_pinyin, b.name_pinyin)
@@ -120,6 +133,25 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if _half_agrees(a.name_key, b.name_key):
         return Level("partial", similarity)
     return Level("different", similarity)
+
+
+def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
+    """Given and family names compared one to one, in the better of the two orders.
+
+    A typo in one part of `Lydia Mccarthy` moves a whole-string score more than it
+    should, and forms filled in reverse put the family name first.
+    """
+    if not (a.first_name and a.last_name and b.first_name and b.last_name):
+        return 0.0
+    first_a, last_a = a.first_name.casefold(), a.last_name.casefold()
+    first_b, last_b = b.first_name.casefold(), b.last_name.casefold()
+    straight = _jw(first_a, first_b) + _jw(last_a, last_b)
+    crossed = _jw(first_a, last_b) + _jw(last_a, first_b)
+    return max(straight, crossed) / 2
+
+
+def _jw(a: str, b: str) -> float:
+    return JaroWinkler.normalized_similarity(a, b)
 
 
 def _junk_email(address: str) -> bool:

@@ -43,10 +43,11 @@ class Stored:
 
 def score(lead: NormalizedLead, candidates: Iterable[Stored], policy: Policy) -> list[Scored]:
     types = policy.attribute_types()
+    identities = policy.identities()
     table = level_weights(policy.model, types)
     scored = []
     for candidate in candidates:
-        levels = compare(lead, candidate.lead, types)
+        levels = compare(lead, candidate.lead, types, identities)
         weights = match_weights(levels, table)
         scored.append(
             Scored(

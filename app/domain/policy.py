@@ -36,6 +36,7 @@ FIELD_LEVELS: dict[str, tuple[str, ...]] = {
     "address": ("exact", "similar", "different"),
     "city": _TEXT_LEVELS,
     "postcode": _TEXT_LEVELS,
+    "identity": ("exact", "one_edit", "different"),
 }
 ATTRIBUTE_LEVELS: dict[str, tuple[str, ...]] = {
     "date": ("exact", "one_edit", "different"),
@@ -56,6 +57,11 @@ class AttributeSpec(BaseModel):
     type: AttributeType
     key: bool | None = Field(
         default=None, description="Use as a blocking key; default: true for id and date."
+    )
+    identity: bool = Field(
+        default=False,
+        description="Identifies a person outright (a WeChat unionid, a member id): rules see"
+        " the best level of all identity attributes as the field `identity`.",
     )
 
     @property
@@ -220,6 +226,27 @@ DEFAULT_RULES = (
         tags=("duplicate",),
     ),
     MatchRule(
+        name="same_identity",
+        when={"identity": ("exact",)},
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+        update=True,
+    ),
+    MatchRule(
+        name="identity_and_model",
+        when={"identity": ("one_edit",)},
+        min_probability=0.99,
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+        update=True,
+    ),
+    MatchRule(
         name="email_and_name",
         when={"email": ("exact", "same_key"), "name": _NAME_COMPATIBLE},
         lead_entities=_PEOPLE,
@@ -347,6 +374,9 @@ class Policy(BaseModel):
 
     def attribute_types(self) -> dict[str, str]:
         return {name: spec.type for name, spec in self.attributes.items()}
+
+    def identities(self) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.attributes.items() if spec.identity)
 
 
 DEFAULT_POLICY = Policy()

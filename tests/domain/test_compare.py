@@ -58,6 +58,18 @@ CASES = [
     ("name", {"name": "Robert Smith"}, {"name": "Bob Smith"}, "nickname"),
     ("name", {"name": "John Smith"}, {"name": "John Smyth"}, "similar"),
     ("name", {"name": "J. Smith"}, {"name": "John Smith"}, "initials"),
+    (
+        "name",
+        {"first_name": "Lydia", "last_name": "Mccattmhy"},
+        {"first_name": "Lydia", "last_name": "Mccarthy"},
+        "similar",
+    ),
+    (
+        "name",
+        {"last_name": "Donaldson"},
+        {"first_name": "Matt", "last_name": "Donaldson"},
+        "partial",
+    ),
     ("name", {"name": "张伟"}, {"name": "李娜"}, "different"),
     ("website", {"website": "www.x-corp.com"}, {"email": ("li@x-corp.com",)}, "equal"),
     ("website", {"website": "x-corp.com"}, {"website": "y-corp.com"}, "different"),
@@ -92,3 +104,14 @@ ATTRIBUTES = [
 def test_typed_attribute_levels(kind: str, a: str, b: str, expected: str) -> None:
     found = levels({"attributes": {"x": a}}, {"attributes": {"x": b}}, {"x": kind})
     assert found["attributes.x"] == expected
+
+
+def test_identity_is_the_best_level_of_the_identity_attributes() -> None:
+    a = {"attributes": {"unionid": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "member": "M-1"}}
+    b = {"attributes": {"unionid": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "member": "M-2"}}
+    left, _ = normalize_lead(RawLead(**a), "CN")
+    right, _ = normalize_lead(RawLead(**b), "CN")
+    types = {"unionid": "id", "member": "id"}
+    found = compare(left, right, types, identities=("unionid", "member"))
+    assert found["identity"].level == "exact"
+    assert "identity" not in compare(left, right, types)

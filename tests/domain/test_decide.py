@@ -150,3 +150,11 @@ def test_patch_keeps_non_empty_and_unions_lists() -> None:
         "email": ["zw@bytedance.com"],
         "title": "采购总监",
     }
+
+
+def test_an_identity_attribute_decides_with_nothing_else_in_common() -> None:
+    policy = Policy.model_validate({"attributes": {"unionid": {"type": "id", "identity": True}}})
+    a = {"name": "张伟", "attributes": {"unionid": "o6_bmjrPTlm6"}}
+    b = {"name": "Zhang Xiaoming", "attributes": {"unionid": "o6_bmjrPTlm6"}}
+    assert decide_pair(a, b, policy) == ("duplicate", "same_identity")
+    assert decide_pair(a, {**b, "attributes": {"unionid": "x9_other"}}, policy)[0] == "unique"
