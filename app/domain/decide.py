@@ -1,8 +1,10 @@
 """The tenant's rules tried in order against each candidate: the first that fires decides.
 
-A candidate no rule accepts is no match. Of the matches, a sure duplicate
-outranks a possible one, then the higher probability wins; every match keeps
-the levels, similarities and weights behind it so it can explain itself.
+A candidate no rule accepts is no match; a rule deciding `unique` reports a
+related record (a customer account) without making the lead a duplicate. Of
+the matches, a sure duplicate outranks a possible one, then the higher
+probability wins; every match keeps the levels, similarities and weights
+behind it so it can explain itself.
 """
 
 from __future__ import annotations
@@ -50,11 +52,11 @@ class Decision:
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return self.matches[0].tags if self.matches else ()
+        return tags_of(self)
 
 
 UNIQUE = Decision(decision="unique", action="allow", matches=())
-_SEVERITY = {"duplicate": 0, "possible_duplicate": 1}
+_SEVERITY = {"duplicate": 0, "possible_duplicate": 1, "unique": 2}
 
 
 def fires(rule: MatchRule, lead_entity: str, item: Scored) -> bool:
@@ -98,3 +100,10 @@ def decide(lead_entity: str, scored: Iterable[Scored], policy: Policy) -> Decisi
     matches.sort(key=lambda m: (_SEVERITY[m.decision], -m.score))
     best = matches[0]
     return Decision(decision=best.decision, action=best.action, matches=tuple(matches))
+
+
+def tags_of(decision: Decision) -> tuple[str, ...]:
+    """The best match's tags, and the tags of related records (an existing customer) beside."""
+    found = [tag for m in decision.matches[:1] for tag in m.tags]
+    found += [tag for m in decision.matches[1:] if m.decision == "unique" for tag in m.tags]
+    return tuple(dict.fromkeys(found))

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.domain.score_model import DEFAULT_SCORING_MODEL, ScoringModel
 
-Decision = Literal["duplicate", "possible_duplicate"]
+# `unique` in a rule reports a related record that the lead does not duplicate: a person's
+# lead matching a customer account, so the CRM can attach the lead to its customer.
+Decision = Literal["duplicate", "possible_duplicate", "unique"]
 Action = Literal["allow", "block", "review", "merge"]
 EntityName = Literal["lead", "contact", "account"]
 AttributeType = Literal["date", "id", "string", "number"]
@@ -195,6 +197,7 @@ DEFAULT_ATTRIBUTE_WEIGHTS: dict[str, dict[str, LevelWeights]] = {
     "number": {"exact": _w(0.8, 0.05), "close": _w(0.1, 0.05), "different": _w(0.1, 0.9)},
 }
 
+_ACCOUNT_LINK = ("uscc_equal", "core_equal")
 _NAME_AGREES = ("exact", "nickname", "cross_script", "similar", "initials", "partial")
 _NAME_COMPATIBLE = (*_NAME_AGREES, MISSING)
 _SAME_COMPANY = ("uscc_equal", "core_equal", "core_similar")
@@ -224,6 +227,15 @@ DEFAULT_RULES = (
         decision="duplicate",
         action="block",
         tags=("duplicate",),
+    ),
+    MatchRule(
+        name="existing_account",
+        when={"company": _ACCOUNT_LINK, "website": ("equal", MISSING)},
+        lead_entities=("lead", "contact"),
+        candidate_entities=("account",),
+        decision="unique",
+        action="allow",
+        tags=("existing_customer",),
     ),
     MatchRule(
         name="same_identity",

@@ -11,12 +11,15 @@ async def test_defaults_until_a_tenant_sets_its_own(client: httpx.AsyncClient) -
     body = (await client.get("/v1/config")).json()
     assert body["version"] == 0
     names = [r["name"] for r in body["policy"]["rules"]]
-    assert names[:3] == ["same_account_id", "same_account_name", "email_and_name"]
+    assert names[:3] == ["same_account_id", "same_account_name", "existing_account"]
     assert body["policy"]["hot_key_cap"] == 200
 
 
 async def test_a_partial_policy_takes_defaults_for_the_rest(client: httpx.AsyncClient) -> None:
-    attributes = {"dob": {"type": "date", "key": None}, "soc_sec_id": {"type": "id", "key": None}}
+    attributes = {
+        "dob": {"type": "date", "key": None, "identity": False},
+        "soc_sec_id": {"type": "id", "key": None, "identity": True},
+    }
     response = await client.put("/v1/config", json={"attributes": attributes})
     assert response.status_code == 200, response.text
     assert response.json()["version"] == 1

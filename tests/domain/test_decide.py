@@ -158,3 +158,24 @@ def test_an_identity_attribute_decides_with_nothing_else_in_common() -> None:
     b = {"name": "Zhang Xiaoming", "attributes": {"unionid": "o6_bmjrPTlm6"}}
     assert decide_pair(a, b, policy) == ("duplicate", "same_identity")
     assert decide_pair(a, {**b, "attributes": {"unionid": "x9_other"}}, policy)[0] == "unique"
+
+
+def test_a_lead_matching_a_customer_account_is_unique_but_reported() -> None:
+    account = lead(entity="account", company="北京字节跳动科技有限公司", website="bytedance.com")
+    person = lead(name="李娜", company="字节跳动科技有限公司", email=("li.na@bytedance.com",))
+    decision = match(person, [Stored("acct", "account", account)], DEFAULT_POLICY)
+    assert decision.decision == "unique"
+    assert [(m.candidate_id, m.rule) for m in decision.matches] == [("acct", "existing_account")]
+    assert decision.tags == ("existing_customer",)
+
+
+def test_a_duplicate_of_a_customer_contact_keeps_the_customer_tag() -> None:
+    account = lead(entity="account", company="字节跳动科技有限公司")
+    contact = lead(entity="contact", name="李娜", phone=("13971824503",), company="字节跳动")
+    new = lead(name="李娜", phone=("13971824503",), company="北京字节跳动科技有限公司")
+    decision = match(
+        new, [Stored("acct", "account", account), Stored("c", "contact", contact)], DEFAULT_POLICY
+    )
+    assert decision.decision == "duplicate"
+    assert decision.matches[0].candidate_id == "c"
+    assert set(decision.tags) == {"duplicate", "existing_customer"}
