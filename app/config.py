@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,4 +35,20 @@ class Settings(BaseSettings):
     db_timeout: float = Field(
         default=5.0, gt=0, description="Seconds to wait for a database connection before a 503."
     )
+    db_statement_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        description="Seconds one database statement may take (lock waits included) before a 503.",
+    )
+    rate_limit: float = Field(
+        default=0.0,
+        ge=0,
+        description="Requests per second per tenant, per replica (0: unlimited); over it, 429.",
+    )
     log_level: str = Field(default="info", description="uvicorn log level.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="Signs the review console's session cookies; unset: a random key per "
+        "process, so console sessions end at a restart and do not span replicas.",
+    )

@@ -1,14 +1,17 @@
-"""Bearer key to tenant, and the admin key check."""
+"""Bearer key to tenant, the admin key check, and key rotation."""
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.errors import Unauthorized
 from app.store import tenants
 from app.store.engine import transaction
+from app.store.errors import NotFound
 from app.store.tables import DEFAULT_TENANT_ID
 from app.store.tenants import Tenant
 
@@ -35,3 +38,29 @@ def check_admin(admin_key: str | None, key: str | None) -> None:
     key = _present(key)
     if admin_key is None or not hmac.compare_digest(key.encode(), admin_key.encode()):
         raise Unauthorized("this route needs the admin key")
+
+
+@dataclass(frozen=True, slots=True)
+class RotatedKey:
+    tenant_id: str
+    api_key: str
+    previous_keys_expire_at: datetime
+    previous_keys: int
+
+
+async def rotate_key(
+    engine: AsyncEngine, tenant_id: str, grace: timedelta, now: datetime
+) -> RotatedKey:
+    """A new key for the tenant; its other keys keep working for `grace`, then stop.
+
+    One transaction, so the tenant is never left without a working key. A key
+    that already expires sooner keeps its earlier end.
+    """
+    key = tenants.new_key()
+    expire_at = now + grace
+    async with transaction(engine) as conn:
+        if await tenants.get_tenant(conn, tenant_id) is None:
+            raise NotFound(f"no tenant {tenant_id}")
+        expiring = await tenants.expire_keys(conn, tenant_id, expire_at)
+        await tenants.add_key(conn, tenant_id, tenants.hash_key(key))
+    return RotatedKey(tenant_id, key, expire_at, expiring)

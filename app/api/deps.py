@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import auth
+from app.api.limits import RateLimiter
 from app.api.policy_cache import PolicyCache
 from app.config import Settings
 from app.domain.policy import Policy
@@ -35,10 +37,26 @@ def _key(credentials: HTTPAuthorizationCredentials | None) -> str | None:
     return None if credentials is None else credentials.credentials
 
 
-async def get_tenant(settings: SettingsDep, engine: EngineDep, credentials: Credentials) -> Tenant:
+async def get_tenant(
+    request: Request, settings: SettingsDep, engine: EngineDep, credentials: Credentials
+) -> Tenant:
+    """The calling tenant, after its rate limit (LEADGATE_RATE_LIMIT) has admitted the call."""
     if settings.auth == "off":
-        return auth.DEFAULT_TENANT
-    return await auth.tenant_for(engine, _key(credentials))
+        tenant = auth.DEFAULT_TENANT
+    else:
+        tenant = await auth.tenant_for(engine, _key(credentials))
+    if settings.rate_limit > 0:
+        _rate_limiter(request, settings.rate_limit).take(tenant.id)
+    return tenant
+
+
+def _rate_limiter(request: Request, rate: float) -> RateLimiter:
+    """The app's limiter, made on first use: create_app need not know about it."""
+    state = request.app.state
+    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
+    if limiter is None:
+        limiter = state.rate_limiter = RateLimiter(rate, time.monotonic)
+    return limiter
 
 
 TenantDep = Annotated[Tenant, Depends(get_tenant)]

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from app.api.limits import BodyTooLarge
+from app.api.limits import BodyTooLarge, RateLimited
 from app.api.schemas.error import error_body
 from app.store.errors import Conflict, NotFound, StoreFailed, StoreUnavailable
 
@@ -25,6 +25,14 @@ RETRY_AFTER_SECONDS = "2"
 
 # pydantic error types that mean the body itself is unreadable: 400, not 422
 _MALFORMED = frozenset({"json_invalid", "nul_byte"})
+
+
+_HTTP_CODES = {
+    400: "malformed_body",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+}
 
 
 class Unauthorized(Exception):
@@ -54,8 +62,9 @@ def _validation(exc: RequestValidationError) -> JSONResponse:
     if kind == "extra_forbidden":
         return _respond(422, "unknown_field", f"unknown field {loc[-1]!r}", field)
     if kind == "missing":
-        return _respond(422, "missing_field", f"{field} is required", field)
-    return _respond(422, "invalid_field", f"{field}: {first.get('msg', 'invalid')}", field)
+        return _respond(422, "missing_field", f"{field or 'the body'} is required", field)
+    message = f"{field or 'the body'}: {first.get('msg', 'invalid')}"
+    return _respond(422, "invalid_field", message, field)
 
 
 def install(app: FastAPI) -> None:
@@ -65,7 +74,7 @@ def install(app: FastAPI) -> None:
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
         return _respond(exc.status_code, code, str(exc.detail))
 
     async def on_not_found(_: Request, exc: Exception) -> JSONResponse:
@@ -75,7 +84,7 @@ def install(app: FastAPI) -> None:
         return _respond(409, "conflict", str(exc))
 
     async def on_unavailable(_: Request, exc: Exception) -> JSONResponse:
-        log.warning("database unavailable: %s", type(exc.__cause__ or exc).__name__)
+        log.warning("database unavailable: %s (%s)", exc, type(exc.__cause__ or exc).__name__)
         return _respond(
             503,
             "database_unavailable",
@@ -95,6 +104,10 @@ def install(app: FastAPI) -> None:
     async def on_too_large(_: Request, exc: Exception) -> JSONResponse:
         return _respond(413, "too_large", str(exc))
 
+    async def on_rate_limited(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RateLimited)
+        return _respond(429, "rate_limited", str(exc), **{"Retry-After": str(exc.retry_after)})
+
     async def on_unauthorized(_: Request, exc: Exception) -> JSONResponse:
         return _respond(401, "unauthorized", str(exc), **{"WWW-Authenticate": "Bearer"})
 
@@ -109,5 +122,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StoreUnavailable, on_unavailable)
     app.add_exception_handler(StoreFailed, on_failed)
     app.add_exception_handler(BodyTooLarge, on_too_large)
+    app.add_exception_handler(RateLimited, on_rate_limited)
     app.add_exception_handler(Unauthorized, on_unauthorized)
     app.add_exception_handler(Exception, on_unexpected)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.store import reviews, touchpoints
 from app.store.records import AuditEntry, as_utc
 from app.store.tables import audit_event
 
@@ -38,7 +39,14 @@ async def history(conn: AsyncConnection, tenant_id: str, lead_id: str) -> list[A
 
 
 async def erase_personal_data(conn: AsyncConnection, tenant_id: str, lead_id: str) -> None:
-    """Purge: the trail keeps what happened and when, never what the record held."""
+    """Purge: the trail keeps what happened and when, never what the record held.
+
+    The record's review items and touchpoints go too: they are what else the
+    store keeps of it (a touchpoint names its source and external id). This is
+    the one call a purge makes besides erasing the lead row and its keys.
+    """
+    await reviews.forget_lead(conn, tenant_id, lead_id)
+    await touchpoints.forget_lead(conn, tenant_id, lead_id)
     await conn.execute(
         update(audit_event)
         .where(audit_event.c.tenant_id == tenant_id, audit_event.c.lead_id == lead_id)

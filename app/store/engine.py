@@ -1,8 +1,15 @@
 """Engine, transactions and the dialect differences between SQLite and PostgreSQL.
 
 Every store call runs inside `transaction()`, which turns a driver's
-connection failures into StoreUnavailable so the api can answer 503 instead of
-500, and rolls back whatever the block wrote when anything fails.
+connection failures and timeouts into StoreUnavailable so the api can answer
+503 instead of 500, and rolls back whatever the block wrote when anything fails.
+
+Every wait on the database is bounded, so a request never hangs on it: a
+connection from the pool (`timeout`), each statement (`statement_timeout`:
+PostgreSQL cancels it server-side, lock waits included; SQLite gives up
+waiting for the write lock after as long), and the network (asyncpg's
+command timeout, a little longer than the statement timeout, for a server
+that stops answering altogether).
 """
 
 from __future__ import annotations
@@ -15,24 +22,52 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from app.store.errors import Conflict, StoreFailed, StoreUnavailable
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT = 10.0
+# Seconds the client waits past the statement timeout before it gives up on the server itself.
+NETWORK_GRACE = 1.0
+
+# SQLSTATE classes and codes that say "not now" rather than "never": connection
+# exceptions (08), insufficient resources (53), operator intervention (57: a
+# cancelled statement, a server shutting down), a lock not had in time, and
+# the transaction rollbacks a retry resolves (serialization failure, deadlock).
+_RETRYABLE_CLASSES = ("08", "53", "57")
+_RETRYABLE_CODES = frozenset({"55P03", "40001", "40P01"})
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> AsyncEngine:
-    """An engine tuned per dialect: SQLite serialises writers, PostgreSQL pools connections."""
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    timeout: float = 5.0,
+    statement_timeout: float | None = None,
+) -> AsyncEngine:
+    """An engine tuned per dialect: SQLite serialises writers, PostgreSQL pools connections.
+
+    `statement_timeout` is the serving deadline (the app passes
+    LEADGATE_DB_STATEMENT_TIMEOUT); None keeps the patient defaults of offline
+    tools that read a whole tenant (training, cleaning). Statement parameters
+    are kept out of error messages (`hide_parameters`): they hold personal
+    data, and error messages end up in logs.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, connect_args={"timeout": timeout})
-        _configure_sqlite(engine)
+        busy = SQLITE_BUSY_TIMEOUT if statement_timeout is None else statement_timeout
+        engine = create_async_engine(url, connect_args={"timeout": busy}, hide_parameters=True)
+        _configure_sqlite(engine, busy_timeout_ms=int(busy * 1000))
         return engine
+    connect_args: dict[str, Any] = {"timeout": timeout, "command_timeout": timeout * 6}
+    if statement_timeout is not None:
+        connect_args["command_timeout"] = statement_timeout + NETWORK_GRACE
+        connect_args["server_settings"] = {"statement_timeout": str(int(statement_timeout * 1000))}
     return create_async_engine(
         url,
         pool_size=pool_size,
@@ -40,11 +75,12 @@ def create_engine(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> Asy
         pool_timeout=timeout,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"timeout": timeout, "command_timeout": timeout * 6},
+        hide_parameters=True,
+        connect_args=connect_args,
     )
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
     """WAL for concurrent readers, and BEGIN IMMEDIATE so two registrations never interleave."""
     sync_engine = engine.sync_engine
 
@@ -55,7 +91,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
@@ -63,10 +99,21 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+
+
 def _is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError | OSError | asyncio.TimeoutError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, DBAPIError):
+        return False
+    state = _sqlstate(exc)
+    return (
+        exc.connection_invalidated
+        or state.startswith(_RETRYABLE_CLASSES)
+        or state in _RETRYABLE_CODES
+    )
 
 
 @asynccontextmanager
@@ -77,9 +124,11 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
             yield conn
     except IntegrityError as exc:
         raise Conflict(str(exc.orig)) from exc
+    except PoolTimeout as exc:
+        raise StoreUnavailable("no database connection was free in time") from exc
     except (TimeoutError, DBAPIError, OSError) as exc:
         if _is_unavailable(exc):
-            raise StoreUnavailable("the database is unreachable") from exc
+            raise StoreUnavailable("the database is unreachable or did not answer in time") from exc
         if isinstance(exc, DBAPIError):
             raise StoreFailed(type(exc.orig).__name__) from exc
         raise

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Row, and_, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
@@ -26,6 +26,9 @@ from app.store.tables import distinct_pair, lead, review
 Status = Literal["open", "same", "different"]
 Verdict = Literal["same", "different"]
 MAX_PAGE = 200
+# Past any table's size: a larger offset (which SQLite and asyncpg cannot even bind) returns
+# the same nothing.
+MAX_OFFSET = 2**62
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +164,7 @@ async def list_reviews(
         .where(review.c.status == status)
         .order_by(review.c.created_at, review.c.id)
         .limit(limit)
-        .offset(max(0, offset))
+        .offset(max(0, min(offset, MAX_OFFSET)))
     )
     return [_review(row) for row in rows]
 
@@ -242,3 +245,19 @@ async def distinct_candidates(
         )
     )
     return {r.lead_b if r.lead_a == lead_id else r.lead_a for r in rows}
+
+
+async def forget_lead(conn: AsyncConnection, tenant_id: str, lead_id: str) -> None:
+    """A purge: every review and distinct pair the record is part of goes, whichever side."""
+    await conn.execute(
+        delete(review).where(
+            review.c.tenant_id == tenant_id,
+            or_(review.c.lead_id == lead_id, review.c.candidate_id == lead_id),
+        )
+    )
+    await conn.execute(
+        delete(distinct_pair).where(
+            distinct_pair.c.tenant_id == tenant_id,
+            or_(distinct_pair.c.lead_a == lead_id, distinct_pair.c.lead_b == lead_id),
+        )
+    )

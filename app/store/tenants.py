@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.store.errors import Conflict
@@ -55,6 +55,19 @@ async def add_key(
             expires_at=expires_at,
         )
     )
+
+
+async def expire_keys(conn: AsyncConnection, tenant_id: str, at: datetime) -> int:
+    """Every key of the tenant that would outlive `at` now expires at `at`; how many did."""
+    result = await conn.execute(
+        update(api_key)
+        .where(
+            api_key.c.tenant_id == tenant_id,
+            or_(api_key.c.expires_at.is_(None), api_key.c.expires_at > at),
+        )
+        .values(expires_at=at)
+    )
+    return result.rowcount
 
 
 async def tenant_for_key(conn: AsyncConnection, key_hash: str) -> Tenant | None:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.store.records import StoredLead, as_utc
@@ -108,3 +108,12 @@ async def group_touchpoints(
         )
         for r in rows
     ]
+
+
+async def forget_lead(conn: AsyncConnection, tenant_id: str, lead_id: str) -> None:
+    """A purge: the record's touchpoints go, since they name its source and external id."""
+    await conn.execute(
+        delete(touchpoint).where(
+            touchpoint.c.tenant_id == tenant_id, touchpoint.c.lead_id == lead_id
+        )
+    )
