@@ -1,0 +1,214 @@
+"""A tenant's data-quality and conversion figures, each an SQL aggregate over its records.
+
+Record states partition the tenant's records: `deleted` (removed, purged or not),
+`merged` (folded into another record, not deleted) and `live` (neither).
+Quality figures (valid, issues, completeness) describe the live records; the
+duplicate figure counts records not deleted that share their group (one real
+person or company) with another; intake per day counts every record created.
+A lead's issues are those it had when it was stored (`lead_issue`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from app.store.outcomes import latest_outcomes
+from app.store.tables import lead, lead_issue, review
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    records: int
+    live: int
+    deleted: int
+    merged: int
+    valid: int
+    """Live records without an error."""
+    complete: dict[str, int]
+    """Per field: live records that have it."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssueCount:
+    code: str
+    severity: str
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: str
+    source: str | None
+    records: int
+    valid: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionCount:
+    grade: str
+    pool: str
+    source: str | None
+    outcome: str
+    leads: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    counts: Counts
+    duplicates: int
+    """Records not deleted whose group holds another record not deleted."""
+    issues: list[IssueCount]
+    by_day: list[DayCount]
+    open_reviews: int
+    conversion: list[ConversionCount]
+
+
+class UtcDay(FunctionElement[str]):
+    """The UTC calendar day of a timestamp as `YYYY-MM-DD`, on either database."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(UtcDay)
+def _utc_day_sqlite(element: UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps timestamps as UTC text, so the date is their first ten characters.
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(UtcDay, "postgresql")
+def _utc_day_postgresql(element: UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = compiler.process(element.clauses, **kw)
+    return f"to_char(({arg}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+_LIVE = and_(lead.c.deleted_at.is_(None), lead.c.merged_into.is_(None))
+_VALID = ~exists().where(lead_issue.c.lead_id == lead.c.id, lead_issue.c.severity == "error")
+_SOURCE = lead.c.normalized["source"].as_string()
+
+
+def _present(field: str) -> ColumnElement[bool]:
+    """The normalized field holds something: not null, not an empty string, list or object."""
+    value = lead.c.normalized[field].as_string()
+    return and_(value.is_not(None), value.not_in(("", "[]", "{}")))
+
+
+async def report(
+    conn: AsyncConnection, tenant_id: str, fields: Sequence[str], since: datetime
+) -> Report:
+    """Every figure of the tenant; intake per day from `since` on."""
+    return Report(
+        counts=await _counts(conn, tenant_id, fields),
+        duplicates=await _duplicates(conn, tenant_id),
+        issues=await _issues(conn, tenant_id),
+        by_day=await _by_day(conn, tenant_id, since),
+        open_reviews=await _open_reviews(conn, tenant_id),
+        conversion=await _conversion(conn, tenant_id),
+    )
+
+
+async def _counts(conn: AsyncConnection, tenant_id: str, fields: Sequence[str]) -> Counts:
+    count = func.count()
+    row = (
+        await conn.execute(
+            select(
+                count.label("records"),
+                count.filter(_LIVE).label("live"),
+                count.filter(lead.c.deleted_at.is_not(None)).label("deleted"),
+                count.filter(lead.c.deleted_at.is_(None), lead.c.merged_into.is_not(None)).label(
+                    "merged"
+                ),
+                count.filter(_LIVE, _VALID).label("valid"),
+                *(count.filter(_LIVE, _present(f)).label(f"complete_{f}") for f in fields),
+            ).where(lead.c.tenant_id == tenant_id)
+        )
+    ).one()
+    return Counts(
+        records=row.records,
+        live=row.live,
+        deleted=row.deleted,
+        merged=row.merged,
+        valid=row.valid,
+        complete={f: int(row._mapping[f"complete_{f}"]) for f in fields},
+    )
+
+
+async def _duplicates(conn: AsyncConnection, tenant_id: str) -> int:
+    groups = (
+        select(func.count().label("size"))
+        .where(lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))
+        .group_by(lead.c.group_id)
+        .having(func.count() > 1)
+        .subquery("groups")
+    )
+    total = (await conn.execute(select(func.sum(groups.c.size)))).scalar_one()
+    return int(total or 0)
+
+
+async def _issues(conn: AsyncConnection, tenant_id: str) -> list[IssueCount]:
+    records = func.count(lead.c.id.distinct())
+    rows = await conn.execute(
+        select(lead_issue.c.code, lead_issue.c.severity, records.label("records"))
+        .join(lead, lead.c.id == lead_issue.c.lead_id)
+        .where(lead_issue.c.tenant_id == tenant_id, lead.c.tenant_id == tenant_id, _LIVE)
+        .group_by(lead_issue.c.code, lead_issue.c.severity)
+        .order_by(records.desc(), lead_issue.c.code, lead_issue.c.severity)
+    )
+    return [IssueCount(r.code, r.severity, r.records) for r in rows]
+
+
+async def _by_day(conn: AsyncConnection, tenant_id: str, since: datetime) -> list[DayCount]:
+    # Grouped over a subquery: PostgreSQL sees the JSON key as a bound parameter and would
+    # not match the select list's source to the GROUP BY's.
+    created = (
+        select(
+            UtcDay(lead.c.created_at).label("day"),
+            _SOURCE.label("source"),
+            _VALID.label("valid"),
+        )
+        .where(lead.c.tenant_id == tenant_id, lead.c.created_at >= since)
+        .subquery("created")
+    )
+    rows = await conn.execute(
+        select(
+            created.c.day,
+            created.c.source,
+            func.count().label("records"),
+            func.count().filter(created.c.valid).label("valid"),
+        )
+        .group_by(created.c.day, created.c.source)
+        .order_by(created.c.day, created.c.source)
+    )
+    return [DayCount(r.day, r.source, r.records, r.valid) for r in rows]
+
+
+async def _open_reviews(conn: AsyncConnection, tenant_id: str) -> int:
+    total = await conn.execute(
+        select(func.count()).where(review.c.tenant_id == tenant_id, review.c.status == "open")
+    )
+    return int(total.scalar_one())
+
+
+async def _conversion(conn: AsyncConnection, tenant_id: str) -> list[ConversionCount]:
+    latest = latest_outcomes(tenant_id).subquery("latest")
+    known = (
+        select(latest.c.grade, latest.c.pool, _SOURCE.label("source"), latest.c.outcome)
+        .join(lead, lead.c.id == latest.c.lead_id)
+        .where(lead.c.tenant_id == tenant_id)
+        .subquery("known")
+    )
+    rows = await conn.execute(
+        select(known, func.count().label("leads")).group_by(
+            known.c.grade, known.c.pool, known.c.source, known.c.outcome
+        )
+    )
+    return [ConversionCount(r.grade, r.pool, r.source, r.outcome, r.leads) for r in rows]
