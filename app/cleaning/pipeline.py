@@ -1,0 +1,406 @@
+"""`leadgate clean`, step by step: decide every row, then write the files and the report.
+
+1. **Decide**, in file order: map the row to a Lead, normalize and validate it, compute
+   its blocking keys (`app.domain.normalize`, `app.domain.keys`, as `/v1/check` does),
+   find the earlier rows sharing a key (`app.domain.batch_index`) and, with `--against`,
+   the stored records sharing one, and let `app.domain.match.match` decide among them
+   all; then score it with the policy's scoring model and the decision's tags, exactly
+   as `/v1/check` does with `score_in_check`. A sure duplicate links the row to the
+   rows it duplicates (union-find). Each row's outcome goes to the work file; every
+   few thousand rows a checkpoint records how far it got, so an interrupted run
+   resumes there.
+2. **Write**, once every row is decided and the groups are final: the cleaned file
+   (every row with its verdict, group and master flag), the merged file (one row per
+   group, the group folded into its master by the survivorship policy) and the report.
+3. **Register** (with `--register`): each group's merged lead goes through the same
+   check-and-store flow as `POST /v1/check` with `register: true`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+import orjson
+
+from app.cleaning import html, mapping, state
+from app.cleaning.errors import CleanError
+from app.cleaning.prepare import Item, Prepared, prepared
+from app.cleaning.progress import Progress
+from app.cleaning.readers import open_source, read_rows
+from app.cleaning.report import Report, summary
+from app.cleaning.rows import Layout, Merged, cleaned_json
+from app.cleaning.spill import Record, Spill
+from app.cleaning.writers import RowWriter, writer
+from app.domain import score, validate
+from app.domain.batch_index import BatchIndex, Groups, Verdict
+from app.domain.match import Stored
+from app.domain.policy import Policy
+from app.domain.types import NormalizedLead, normalized_to_dict
+
+WORK_DIR = ".leadgate-work"
+CHECKPOINT_ROWS = 2000
+CHECKPOINT_SECONDS = 5.0
+YIELD_ROWS = 50
+
+
+class Against(Protocol):
+    """The stored index, asked for the records sharing a lead's keys."""
+
+    @property
+    def label(self) -> str:
+        """Which index (its URL without password): part of the resume fingerprint."""
+
+    async def candidates(self, keys: Sequence[str]) -> tuple[list[Stored], dict[str, str]]:
+        """The candidates, and each one's group id."""
+
+
+class Registrar(Protocol):
+    async def register(self, lead: dict[str, Any]) -> str:
+        """Check and store a merged lead; answers the decision the index gave it."""
+
+
+class Interrupted(Exception):
+    """Stopped by the user; the work so far is kept and the same command resumes."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(f"interrupted after {rows:,} rows")
+        self.rows = rows
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    input: Path
+    out: Path
+    policy: Policy
+    region: str
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    against: Against | None = None
+    registrar: Registrar | None = None
+    restart: bool = False
+    workers: int = 1
+    """Processes that normalize rows; 1: this process alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    cleaned: Path
+    merged: Path
+    report_json: Path
+    report_html: Path
+    report: dict[str, Any]
+
+
+def output_paths(options: Options) -> tuple[Path, Path]:
+    suffix = options.input.suffix.lower()
+    stem = options.input.stem
+    return options.out / f"{stem}.cleaned{suffix}", options.out / f"{stem}.merged{suffix}"
+
+
+def _issue_rows(issues: Sequence[Any]) -> list[list[str]]:
+    return [[i.field, i.code, i.severity, i.message] for i in issues]
+
+
+class Cleaner:
+    """One run over one input; holds the index, the groups and the work file."""
+
+    def __init__(
+        self,
+        options: Options,
+        *,
+        say: Callable[[str], None] = print,
+        progress_stream: TextIO | None = None,
+        on_row: Callable[[int], None] | None = None,
+    ) -> None:
+        self.options = options
+        self.say = say
+        self.progress_stream = progress_stream
+        self.on_row = on_row
+        self.source = open_source(options.input)
+        self.columns = mapping.choose(self.source.columns, options.overrides)
+        self.work = options.out / WORK_DIR
+        self.spill = Spill(self.work / "rows.jsonl")
+        self.index = BatchIndex.for_policy(options.policy)
+        self.groups = Groups()
+        self.valid = bytearray()
+        self.stored_groups: dict[int, str] = {}
+        self.now = datetime.now(UTC)
+        self.fingerprint = state.fingerprint(
+            options.input,
+            {
+                "mapping": self.columns.as_json(),
+                "region": options.region,
+                "policy": options.policy.model_dump(mode="json"),
+                "against": options.against.label if options.against else None,
+            },
+        )
+        self.resumed_at = 0
+        self.registered = 0
+
+    # --- 1. decide ----------------------------------------------------------------------
+
+    async def run(self) -> Outputs:
+        if self.options.out.exists() and not self.options.out.is_dir():
+            raise CleanError(f"--out {self.options.out} is a file, not a directory")
+        found = None if self.options.restart else state.load(self.work, self.fingerprint)
+        self._announce(found)
+        began = time.monotonic()
+        try:
+            if found is None:
+                shutil.rmtree(self.work, ignore_errors=True)
+            for record in self.spill.open(found.bytes if found else 0):
+                self._remember(record)
+            self.resumed_at = len(self.spill)
+            if not (found and found.complete):
+                await self._decide()
+            self.registered = found.registered if found else 0
+            outputs = self._write(time.monotonic() - began)
+            if self.options.registrar is not None:
+                await self._register()
+        except CleanError:
+            shutil.rmtree(self.work, ignore_errors=True)  # the input must change: nothing to resume
+            raise
+        finally:
+            self.spill.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        return outputs
+
+    def _announce(self, found: state.Checkpoint | None) -> None:
+        src = self.source
+        rows = f", about {src.estimated_rows:,} rows" if src.estimated_rows else ""
+        self.say(f"reading {src.path.name} ({src.describe()}{rows})")
+        self.say("columns:")
+        for line in self.columns.describe():
+            self.say(line)
+        if found is not None:
+            self.say(f"resuming after row {found.rows:,} (an earlier run was interrupted)")
+
+    def _remember(self, record: Record) -> None:
+        """Put a decided row into the index, the groups and the master flags."""
+        position = self.groups.add()
+        for other in record["dups"]:
+            self.groups.union(position, other)
+        self.index.add(position, record["keys"])
+        self.valid.append(record["valid"])
+        if record["stored_group"]:
+            self.stored_groups[position] = record["stored_group"]
+
+    async def _decide(self) -> None:
+        progress = Progress(
+            self.source.estimated_rows, start=len(self.spill), stream=self.progress_stream
+        )
+        last = time.monotonic()
+        try:
+            policy, region = self.options.policy, self.options.region
+            for (cells, lead_json, _), ready in prepared(
+                self._items(), region, policy, workers=self.options.workers
+            ):
+                record, lead = await self._decide_row(cells, lead_json, ready)
+                self.spill.append(record, lead)
+                self._remember(record)
+                done = len(self.spill)
+                progress.update(done)
+                if self.on_row is not None:
+                    self.on_row(done)
+                if done % CHECKPOINT_ROWS == 0 or time.monotonic() - last > CHECKPOINT_SECONDS:
+                    self._checkpoint(complete=False)
+                    last = time.monotonic()
+                if done % YIELD_ROWS == 0:
+                    await asyncio.sleep(0)  # lets Ctrl-C (asyncio.run cancels the task) land
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            progress.close()
+            self._checkpoint(complete=False)
+            raise Interrupted(len(self.spill)) from None
+        progress.close()
+        if not len(self.spill):
+            raise CleanError(f"{self.source.path.name} has a header but no rows")
+        self._checkpoint(complete=True)
+
+    def _checkpoint(self, *, complete: bool) -> None:
+        written = self.spill.flush()
+        state.save(
+            self.work,
+            state.Checkpoint(self.fingerprint, len(self.spill), written, complete, self.registered),
+        )
+
+    def _items(self) -> Iterator[Item]:
+        """The rows not yet decided, each with its Lead JSON and domain value."""
+        for cells in read_rows(self.source, skip=len(self.spill)):
+            lead = self.columns.lead(cells)
+            yield cells, lead, mapping.raw_lead(lead)
+
+    async def _decide_row(
+        self, cells: dict[str, Any], lead_json: dict[str, Any], ready: Prepared
+    ) -> tuple[Record, NormalizedLead]:
+        policy = self.options.policy
+        lead, issues, lead_keys = ready.lead, ready.issues, ready.keys
+        stored: list[Stored] = []
+        stored_groups: dict[str, str] = {}
+        if self.options.against is not None:
+            stored, stored_groups = await self.options.against.candidates(lead_keys)
+        verdict = self.index.check(lead, lead_keys, self.spill, policy, stored)
+        decision = verdict.decision
+        scored = score.score_lead(lead, issues, [], policy.scoring, self.now, tags_in=decision.tags)
+        best = decision.matches[0] if decision.matches else None
+        match_row, match_id, stored_group = _best(verdict, best, stored_groups)
+        record = {
+            "row": len(self.spill) + 1,
+            "cells": cells,
+            "lead": lead_json,
+            "n": normalized_to_dict(lead),
+            "issues": _issue_rows(issues),
+            "keys": list(lead_keys),
+            "valid": validate.is_valid(issues),
+            "decision": decision.decision,
+            "action": decision.action,
+            "rule": best.rule if best else None,
+            "probability": round(best.score, 4) if best else None,
+            "match_row": match_row,
+            "match_id": match_id,
+            "stored_group": stored_group,
+            "dups": list(verdict.duplicates),
+            "score": scored.score,
+            "grade": scored.grade,
+            "pool": scored.pool,
+            "tags": list(scored.tags),
+        }
+        return record, lead
+
+    # --- 2. write -----------------------------------------------------------------------
+
+    def _write(self, seconds: float) -> Outputs:
+        self.options.out.mkdir(parents=True, exist_ok=True)
+        cleaned_path, merged_path = output_paths(self.options)
+        layout = Layout(self.source.columns)
+        fmt, delimiter = self.source.format, self.source.delimiter
+        cleaned = writer(fmt, cleaned_path, layout.cleaned_columns(), delimiter)
+        merged = writer(fmt, merged_path, layout.merged_columns(), delimiter)
+        plan = _GroupPlan(self.groups, self.valid, self.stored_groups)
+        report = Report()
+        for position, record in enumerate(self.spill.records()):
+            root = plan.roots[position]
+            group_id = plan.group_id(root)
+            is_master = plan.master[root] == position
+            report.add(record, group_id=group_id, group_size=plan.size[root], is_master=is_master)
+            if fmt == "jsonl":
+                cleaned.write(cleaned_json(record, group_id, is_master=is_master))
+            else:
+                cleaned.write(layout.cleaned(record, group_id, is_master=is_master))
+            if root == position:
+                group = self._merged(record, plan, group_id)
+                merged.write(group.as_json() if fmt == "jsonl" else layout.merged(group))
+        _close(cleaned, merged)
+        rows = len(self.spill)
+        run_figures = {
+            "rows_this_run": rows - self.resumed_at,
+            "resumed_at_row": self.resumed_at,
+            "seconds": round(seconds, 2),
+            "rows_per_second": round((rows - self.resumed_at) / seconds) if seconds else None,
+        }
+        data = report.as_json(
+            {
+                "input": {
+                    "file": self.source.path.name,
+                    "format": self.source.format,
+                    "encoding": self.source.encoding,
+                    "delimiter": self.source.delimiter,
+                },
+                "mapping": self.columns.as_json(),
+                "outputs": {"cleaned": cleaned_path.name, "merged": merged_path.name},
+                "run": run_figures,
+            }
+        )
+        report_json = self.options.out / "report.json"
+        report_json.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+        report_html = self.options.out / "report.html"
+        report_html.write_text(html.render(data), encoding="utf-8")
+        for line in summary(data):
+            self.say(line)
+        self.say(f"wrote {cleaned_path}, {merged_path}, {report_json}, {report_html}")
+        return Outputs(cleaned_path, merged_path, report_json, report_html, data)
+
+    def _merged(self, first: Record, plan: _GroupPlan, group_id: str) -> Merged:
+        root = plan.roots[first["row"] - 1]
+        members = [first if m == root else self.spill.record(m) for m in plan.members(root)]
+        master = members[[int(m["row"]) - 1 for m in members].index(plan.master[root])]
+        fields = self.columns.fields
+        identity = (*fields.get("external_id", ()), *fields.get("entity", ()))
+        return Merged(group_id, master, members, identity)
+
+    # --- 3. register --------------------------------------------------------------------
+
+    async def _register(self) -> None:
+        registrar = self.options.registrar
+        assert registrar is not None
+        plan = _GroupPlan(self.groups, self.valid, self.stored_groups)
+        counts: dict[str, int] = {}
+        for done, root in enumerate(r for r in range(len(self.groups)) if plan.roots[r] == r):
+            if done < self.registered:
+                continue
+            group = self._merged(self.spill.record(root), plan, plan.group_id(root))
+            decision = await registrar.register(group.lead)
+            counts[decision] = counts.get(decision, 0) + 1
+            self.registered = done + 1
+            if self.registered % CHECKPOINT_ROWS == 0:
+                self._checkpoint(complete=True)
+        shown = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) or "none new"
+        self.say(f"registered {sum(counts.values()):,} merged leads in the index ({shown})")
+
+
+def _best(
+    verdict: Verdict, best: Any, stored_groups: Mapping[str, str]
+) -> tuple[int | None, str | None, str | None]:
+    """The best match as a row of the file, or as a stored record (and its group if sure)."""
+    if best is None:
+        return None, None, None
+    if best.candidate_id in stored_groups:
+        sure = best.decision == "duplicate"
+        return None, best.candidate_id, stored_groups[best.candidate_id] if sure else None
+    return int(best.candidate_id) + 1, None, None
+
+
+def _close(*writers: RowWriter) -> None:
+    for w in writers:
+        w.close()
+
+
+class _GroupPlan:
+    """The final groups: each row's root, each group's size, master and members in order."""
+
+    def __init__(self, groups: Groups, valid: bytearray, stored: Mapping[int, str]) -> None:
+        n = len(groups)
+        self.roots = array("q", (groups.find(p) for p in range(n)))
+        self.size = array("q", [0]) * n
+        self.master = array("q", [-1]) * n
+        self._next = array("q", [-1]) * n
+        last = array("q", [-1]) * n
+        for position in range(n):
+            root = self.roots[position]
+            self.size[root] += 1
+            current = self.master[root]
+            if current < 0 or (valid[position] and not valid[current]):
+                self.master[root] = position
+            if last[root] >= 0:
+                self._next[last[root]] = position
+            last[root] = position
+        self.stored: dict[int, str] = {}
+        for position in sorted(stored):
+            self.stored.setdefault(self.roots[position], stored[position])
+
+    def group_id(self, root: int) -> str:
+        """The stored group a member was found to duplicate, else the group's first row."""
+        return self.stored.get(root) or f"G{root + 1:07d}"
+
+    def members(self, root: int) -> Iterator[int]:
+        """The rows of the group whose first row is `root`, in file order."""
+        position = root
+        while position >= 0:
+            yield position
+            position = self._next[position]

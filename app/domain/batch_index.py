@@ -1,0 +1,173 @@
+"""A batch's own blocking-key index, so each lead of a file meets the file's earlier leads.
+
+The batch cleaner checks every lead against the leads before it the way `/v1/check`
+checks against the stored index: the same keys, the same hot-key cap (a key that more
+than `hot_key_cap` earlier leads carry is not searched), the same candidate order (most
+shared keys first, then the earlier lead), at most `max_candidates`, and then the same
+`match.match`. So a lead gets the same verdict in a file as over HTTP.
+
+It has to hold a million-row file in little memory: keys are kept as 64-bit hashes (a
+collision, about one in 10^12 for a million keys, only adds a candidate that comparing
+then rejects), a key past the cap keeps no positions at all, and the leads themselves
+stay with the caller, who hands them back by position (from memory, or from disk).
+
+`Groups` is the union-find that turns sure-duplicate links into groups: every row of
+one real person or company ends with the same root, the group's earliest row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.domain.decide import Decision
+from app.domain.match import Stored, match
+from app.domain.policy import Policy
+from app.domain.types import NormalizedLead
+
+_HOT = -1
+"""The entry of a key more than `hot_key_cap` earlier leads carry: never searched again."""
+
+
+class LeadSource(Protocol):
+    """The batch's normalized leads by position (a list, or a file read back)."""
+
+    def __getitem__(self, position: int, /) -> NormalizedLead: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """The earlier leads to compare, best first, and the keys too common to search."""
+
+    positions: tuple[int, ...]
+    skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A lead checked against the batch: the decision and the rows it surely duplicates."""
+
+    search: Search
+    decision: Decision
+
+    @property
+    def duplicates(self) -> tuple[int, ...]:
+        """Earlier rows of the batch this lead surely duplicates (stored records left out)."""
+        rows = {str(p): p for p in self.search.positions}
+        return tuple(
+            rows[m.candidate_id]
+            for m in self.decision.matches
+            if m.decision == "duplicate" and m.candidate_id in rows
+        )
+
+
+def key_hash(key: str) -> int:
+    """A stable 64-bit hash: the same in every process, so a resumed run rebuilds the same index."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+class BatchIndex:
+    """Key hash → the positions of the earlier leads carrying the key, in the order added."""
+
+    __slots__ = ("_entries", "hot_key_cap", "max_candidates")
+
+    def __init__(self, *, hot_key_cap: int, max_candidates: int) -> None:
+        self.hot_key_cap = hot_key_cap
+        self.max_candidates = max_candidates
+        # One position as a plain int (most keys belong to one lead), several as a list.
+        self._entries: dict[int, int | list[int]] = {}
+
+    @classmethod
+    def for_policy(cls, policy: Policy) -> BatchIndex:
+        return cls(hot_key_cap=policy.hot_key_cap, max_candidates=policy.max_candidates)
+
+    def __len__(self) -> int:
+        """How many distinct keys are held."""
+        return len(self._entries)
+
+    def search(self, keys: Sequence[str]) -> Search:
+        """Earlier leads sharing any key under the cap: most shared keys first, then earliest."""
+        shared: dict[int, int] = {}
+        skipped: list[str] = []
+        for key in dict.fromkeys(keys):
+            entry = self._entries.get(key_hash(key))
+            if entry is None:
+                continue
+            if entry == _HOT:
+                skipped.append(key)
+                continue
+            for position in (entry,) if isinstance(entry, int) else entry:
+                shared[position] = shared.get(position, 0) + 1
+        best = sorted(shared, key=lambda p: (-shared[p], p))[: self.max_candidates]
+        return Search(tuple(best), tuple(skipped))
+
+    def add(self, position: int, keys: Sequence[str]) -> None:
+        """Index a lead under its keys; positions must grow, as rows of a file do."""
+        for key in dict.fromkeys(keys):
+            digest = key_hash(key)
+            entry = self._entries.get(digest)
+            if entry is None:
+                self._entries[digest] = position
+            elif entry == _HOT:
+                continue
+            elif isinstance(entry, int):
+                self._entries[digest] = _HOT if self.hot_key_cap < 2 else [entry, position]
+            elif len(entry) >= self.hot_key_cap:
+                self._entries[digest] = _HOT
+            else:
+                entry.append(position)
+
+    def check(
+        self,
+        lead: NormalizedLead,
+        keys: Sequence[str],
+        leads: LeadSource,
+        policy: Policy,
+        stored: Sequence[Stored] = (),
+    ) -> Verdict:
+        """The lead against the earlier leads, decided exactly as `/v1/check` decides.
+
+        `stored` are candidates from elsewhere (the stored index) to weigh alongside;
+        their ids must not look like positions.
+        """
+        found = self.search(keys)
+        candidates = list(stored)
+        for position in found.positions:
+            earlier = leads[position]
+            candidates.append(Stored(str(position), earlier.entity, earlier))
+        return Verdict(found, match(lead, candidates, policy))
+
+
+class Groups:
+    """Union-find over positions 0, 1, 2 …; a group's root is its earliest position."""
+
+    __slots__ = ("_parent",)
+
+    def __init__(self) -> None:
+        self._parent = array("q")
+
+    def __len__(self) -> int:
+        return len(self._parent)
+
+    def add(self) -> int:
+        """A new position, alone in its group."""
+        position = len(self._parent)
+        self._parent.append(position)
+        return position
+
+    def find(self, position: int) -> int:
+        parent = self._parent
+        while parent[position] != position:
+            parent[position] = parent[parent[position]]
+            position = parent[position]
+        return position
+
+    def union(self, a: int, b: int) -> int:
+        """Put a and b in one group; the earlier root stays the root."""
+        root_a, root_b = self.find(a), self.find(b)
+        low, high = min(root_a, root_b), max(root_a, root_b)
+        self._parent[high] = low
+        return low
