@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run test lint openapi bench eval clean-venv
+.PHONY: run test lint openapi bench eval fuzz clean-venv
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -28,6 +28,8 @@ test: $(VENV)/.dev
 	@command -v pg_isready >/dev/null && ! pg_isready -q -h $(PG_HOST) -p $(PG_PORT) \
 		&& command -v pg_ctlcluster >/dev/null \
 		&& pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+	@$(MAKE) --no-print-directory browser \
+		|| echo "warning: Chromium could not be installed: the console's browser tests skip (and fail under CI=true)"
 	$(PY) -m pytest
 
 ## lint: ruff, mypy and the import layers
@@ -46,9 +48,19 @@ bench: $(VENV)/.dev
 eval: $(VENV)/.dev
 	$(PY) -m app.evaluation.run --out eval-results.json
 
+## fuzz: the long schemathesis run (FUZZ_EXAMPLES cases per operation and mode, random), both databases
+FUZZ_EXAMPLES ?= 200
+fuzz: $(VENV)/.dev
+	LEADGATE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/hardening/test_fuzz.py -p no:cacheprovider -s
+
 ## openapi: regenerate openapi/openapi.json from the app
 openapi: $(VENV)/.runtime
 	$(VENV)/bin/leadgate openapi --out openapi/openapi.json
 
 clean-venv:
 	rm -rf $(VENV)
+
+## browser: Debian's Chromium and CJK fonts for the console's browser tests (needs root), if missing
+.PHONY: browser
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; }

@@ -21,12 +21,14 @@ from app.api.routes import (
     leads,
     merge,
     normalize,
+    report,
     reviews,
     score,
     tenant_config,
     tenants,
 )
 from app.config import Settings
+from app.console import routes as console
 from app.store.engine import create_engine
 
 DESCRIPTION = """\
@@ -46,7 +48,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     settings = settings or Settings()
     own_engine = engine is None
     engine = engine or create_engine(
-        settings.database_url, pool_size=settings.db_pool_size, timeout=settings.db_timeout
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        timeout=settings.db_timeout,
+        statement_timeout=settings.db_statement_timeout,
     )
 
     @asynccontextmanager
@@ -72,6 +77,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(merge.router)
     app.include_router(groups.router)
     app.include_router(reviews.router)
+    app.include_router(console.router)
+    app.mount(console.STATIC_PATH, console.static_files(), name="console_static")
+    app.include_router(report.router)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     return app

@@ -81,6 +81,8 @@ async def clear(engine: AsyncEngine) -> None:
         for table in (
             tables.lead_key,
             tables.audit_event,
+            tables.lead_issue,
+            tables.lead_outcome,
             tables.lead,
             tables.api_key,
             tables.review,

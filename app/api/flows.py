@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.domain import decide, keys, match, normalize, validate
 from app.domain.policy import DEFAULT_POLICY, Policy
 from app.domain.types import Issue, NormalizedLead, RawLead, normalized_to_dict
-from app.store import audit, index, leads, policies, reviews, tenants, touchpoints
+from app.store import audit, index, lead_issues, leads, policies, reviews, tenants, touchpoints
 from app.store.engine import transaction
 from app.store.records import AuditEntry, Candidate, StoredLead
 
@@ -166,6 +166,7 @@ async def _insert(
         normalized=normalized_to_dict(prepared.lead),
     )
     await index.write_keys(conn, tenant_id, lead_id, prepared.keys)
+    await lead_issues.record(conn, tenant_id, lead_id, prepared.issues)
     await audit.record(conn, tenant_id, lead_id, "created", {"after": _image(stored)})
     return stored
 

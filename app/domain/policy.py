@@ -347,6 +347,11 @@ class Policy(BaseModel):
     hot_key_cap: int = Field(
         default=200, ge=1, le=100_000, description="A key shared by more records is not searched."
     )
+    region: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="Region for numbers without a country code; unset: LEADGATE_REGION.",
+    )
     scoring: ScoringModel = DEFAULT_SCORING_MODEL
     score_in_check: bool = Field(
         default=False, description="Add the score block to every /v1/check result."

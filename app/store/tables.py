@@ -163,3 +163,36 @@ tenant_policy = Table(
     Column("policy", Json, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
 )
+
+# The issues each stored lead had when it was registered, for the report's SQL aggregates
+# (valid rate, issues by code). Codes and fields only: no personal data, so a purge keeps them.
+lead_issue = Table(
+    "lead_issue",
+    metadata,
+    Column("lead_id", Id, ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(50), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Index("ix_lead_issue_tenant_code", "tenant_id", "code"),
+)
+
+# What became of a lead, as the CRM reports it; the latest `at` (then the latest row) is
+# the lead's outcome. `score`, `grade`, `pool` and `reasons` (factor and points only) are
+# the lead's fit score under the tenant's model when the outcome arrived.
+lead_outcome = Table(
+    "lead_outcome",
+    metadata,
+    Column("id", AuditId, primary_key=True, autoincrement=True),
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
+    Column("lead_id", Id, ForeignKey("lead.id", ondelete="CASCADE"), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("at", Timestamp, nullable=False),
+    Column("recorded_at", Timestamp, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("grade", String(16), nullable=False),
+    Column("pool", String(64), nullable=False),
+    Column("reasons", Json, nullable=False),
+    CheckConstraint("outcome IN ('converted', 'lost', 'no_response')", name="outcome"),
+    Index("ix_lead_outcome_tenant_lead_at", "tenant_id", "lead_id", "at"),
+)

@@ -85,3 +85,12 @@ def test_openapi_python_client_generates_without_warnings(tmp_path: Path) -> Non
     assert "Warning" not in output and "WARNING" not in output, output
     generated = {p.name for p in (tmp_path / "client").rglob("*.py")}
     assert {"check_lead.py", "get_lead.py", "create_tenant.py"} <= generated
+
+
+def test_every_tenant_route_declares_rate_limit_and_unavailable() -> None:
+    spec = json.loads(SPEC.read_text(encoding="utf-8"))
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/v1/") or path.startswith("/v1/tenants"):
+            continue
+        for method, operation in operations.items():
+            assert {"401", "429", "503"} <= operation["responses"].keys(), (method, path)

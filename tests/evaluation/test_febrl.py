@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from app.domain.policy import Policy
 from app.evaluation import febrl
 from app.evaluation.metrics import pairs_in
 
@@ -65,6 +66,6 @@ def test_row_mapping() -> None:
 
 
 def test_config_names_the_febrl_attributes() -> None:
-    assert json.loads(febrl.CONFIG.read_text(encoding="utf-8")) == {
-        "attributes": {"dob": {"type": "date"}, "soc_sec_id": {"type": "id"}}
-    }
+    policy = Policy.model_validate(json.loads(febrl.CONFIG.read_text(encoding="utf-8")))
+    assert policy.attribute_types() == {"dob": "date", "soc_sec_id": "id"}
+    assert policy.identities() == ("soc_sec_id",)

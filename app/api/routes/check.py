@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["check"])
     "/check",
     name="check_lead",
     summary="Validate a lead and find the stored records it duplicates",
-    responses=responses(400, 401, 413, 422, 503),
+    responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def check_lead(
     *,
@@ -45,7 +45,7 @@ async def check_lead(
     "/check/batch",
     name="check_batch",
     summary="Check up to 1000 leads in input order",
-    responses=responses(400, 401, 413, 422, 503),
+    responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def check_batch(
     *,

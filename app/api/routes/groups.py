@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/groups", tags=["groups"])
     "/{group_id}",
     name="get_group",
     summary="One real person or company: its member records and touchpoints in time order",
-    responses=responses(401, 404, 422, 503),
+    responses=responses(401, 404, 422, 503, 429),
 )
 async def get_group(group_id: str, tenant: TenantDep, engine: EngineDep) -> Group:
     return records_convert.group(await records_flows.group(engine, tenant.id, group_id))

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/leads", tags=["leads"])
     name="create_lead",
     status_code=201,
     summary="Store a lead in the index without checking it",
-    responses=responses(400, 401, 413, 422, 503),
+    responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def create_lead(
     body: LeadRequest, tenant: TenantDep, engine: EngineDep, settings: SettingsDep
@@ -33,7 +33,7 @@ async def create_lead(
     "",
     name="find_leads",
     summary="Find indexed records by the caller's id",
-    responses=responses(401, 422, 503),
+    responses=responses(401, 422, 503, 429),
 )
 async def find_leads(
     external_id: Annotated[str, Query(min_length=1, max_length=200)],
@@ -48,7 +48,7 @@ async def find_leads(
     "/{lead_id}",
     name="get_lead",
     summary="Read one indexed record",
-    responses=responses(401, 404, 422, 503),
+    responses=responses(401, 404, 422, 503, 429),
 )
 async def get_lead(lead_id: str, tenant: TenantDep, engine: EngineDep) -> StoredLead:
     return convert.stored_lead(await flows.get(engine, tenant.id, lead_id))
@@ -58,7 +58,7 @@ async def get_lead(lead_id: str, tenant: TenantDep, engine: EngineDep) -> Stored
     "/{lead_id}",
     name="replace_lead",
     summary="Replace one indexed record",
-    responses=responses(400, 401, 404, 413, 422, 503),
+    responses=responses(400, 401, 404, 413, 422, 503, 429),
 )
 async def replace_lead(
     lead_id: str, body: LeadRequest, tenant: TenantDep, engine: EngineDep, settings: SettingsDep
@@ -73,7 +73,7 @@ async def replace_lead(
     name="delete_lead",
     status_code=204,
     summary="Remove one record from the index; purge=true erases its personal data for good",
-    responses=responses(401, 404, 422, 503),
+    responses=responses(401, 404, 422, 503, 429),
 )
 async def delete_lead(
     lead_id: str,
@@ -89,7 +89,7 @@ async def delete_lead(
     "/{lead_id}/history",
     name="lead_history",
     summary="The record's audit trail",
-    responses=responses(401, 404, 422, 503),
+    responses=responses(401, 404, 422, 503, 429),
 )
 async def lead_history(lead_id: str, tenant: TenantDep, engine: EngineDep) -> History:
     return convert.history(lead_id, await flows.history(engine, tenant.id, lead_id))

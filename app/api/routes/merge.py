@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/leads", tags=["leads"])
     "picks (non-empty first, then the most recent; phones and emails unioned); this record "
     "gets `merged_into` and leaves duplicate checks. 409 when merging a record into itself, "
     "or when either record is deleted or already merged away.",
-    responses=responses(400, 401, 404, 409, 413, 422, 503),
+    responses=responses(400, 401, 404, 409, 413, 422, 503, 429),
 )
 async def merge_lead(
     lead_id: str, body: MergeRequest, tenant: TenantDep, engine: EngineDep
@@ -34,7 +34,7 @@ async def merge_lead(
     name="unmerge_lead",
     summary="Undo a merge: both records back exactly as they were",
     description="409 when the record is not merged, or when either record changed after the merge.",
-    responses=responses(401, 404, 409, 422, 503),
+    responses=responses(401, 404, 409, 422, 503, 429),
 )
 async def unmerge_lead(lead_id: str, tenant: TenantDep, engine: EngineDep) -> MergeResult:
     restored = await records_flows.unmerge(engine, tenant.id, lead_id)

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["normalize"])
     "/normalize",
     name="normalize_lead",
     summary="The lead in canonical form, its issues and its blocking keys",
-    responses=responses(400, 401, 413, 422),
+    responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def normalize_lead(
     body: NormalizeRequest, _tenant: TenantDep, settings: SettingsDep

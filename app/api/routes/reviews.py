@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
     "",
     name="list_reviews",
     summary="Possible-duplicate pairs, oldest first",
-    responses=responses(401, 422, 503),
+    responses=responses(401, 422, 503, 429),
 )
 async def list_reviews(
     tenant: TenantDep,
@@ -28,7 +28,7 @@ async def list_reviews(
         Literal["open", "same", "different"], Query(description="Which reviews to list.")
     ] = "open",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ReviewList:
     found = await records_flows.list_reviews(engine, tenant.id, status, limit, offset)
     return ReviewList(reviews=[records_convert.review(r) for r in found])
@@ -40,7 +40,7 @@ async def list_reviews(
     summary="Resolve a review: `same` merges the pair, `different` never flags it again",
     description="409 when the review is already resolved, or when `same` cannot merge "
     "(a record deleted or already merged away).",
-    responses=responses(400, 401, 404, 409, 413, 422, 503),
+    responses=responses(400, 401, 404, 409, 413, 422, 503, 429),
 )
 async def resolve_review(
     review_id: str, body: ResolveRequest, tenant: TenantDep, engine: EngineDep

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["score"])
     "/score",
     name="score_lead",
     summary="Score, grade, pool and tags of a lead, with the reasons that add up to the score",
-    responses=responses(400, 401, 413, 422, 503),
+    responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def score_lead(
     body: ScoreRequest, _tenant: TenantDep, policy: PolicyDep, settings: SettingsDep

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["config"])
     "/config",
     name="get_config",
     summary="The tenant's policy: match rules, model, attributes, blocklists",
-    responses=responses(401, 422, 503),
+    responses=responses(401, 422, 503, 429),
 )
 async def get_config(tenant: TenantDep, engine: EngineDep) -> ConfigResult:
     policy = await flows.load_policy(engine, tenant.id)
@@ -28,7 +28,7 @@ async def get_config(tenant: TenantDep, engine: EngineDep) -> ConfigResult:
     "/config",
     name="put_config",
     summary="Replace the tenant's policy (fields left out take the defaults)",
-    responses=responses(400, 401, 413, 422, 503),
+    responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def put_config(
     *,

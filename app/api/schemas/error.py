@@ -26,6 +26,7 @@ _DESCRIPTIONS = {
     409: "The write contradicts existing data.",
     413: "Body over 1 MiB, or a batch over 1000 leads.",
     422: "A field of the wrong type, a missing field or an unknown key (named in `field`).",
+    429: "Over the tenant's request rate; retry after `Retry-After` seconds.",
     503: "The database is unreachable; retry after `Retry-After` seconds.",
 }
 
