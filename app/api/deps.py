@@ -74,6 +74,6 @@ def require_admin(settings: SettingsDep, credentials: Credentials) -> None:
 PolicyDep = Annotated[Policy, Depends(get_policy)]
 
 
-def region_of(requested: str | None, settings: Settings) -> str:
-    """The request's region, else the service default (a tenant default comes with config)."""
-    return (requested or settings.region).upper()
+def region_of(requested: str | None, settings: Settings, policy: Policy) -> str:
+    """The request's region, else the tenant's (its config), else the service's."""
+    return (requested or policy.region or settings.region).upper()

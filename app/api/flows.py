@@ -57,7 +57,7 @@ class Incoming:
     raw: dict[str, Any]
 
 
-def normalize_only(raw: RawLead, region: str, policy: Policy = DEFAULT_POLICY) -> Normalized:
+def normalize_only(raw: RawLead, region: str, policy: Policy) -> Normalized:
     lead, issues = normalize.normalize_lead(raw, region, policy.blocklist)
     return Normalized(lead=lead, issues=issues, keys=keys.blocking_keys(lead, policy.attributes))
 
@@ -172,9 +172,9 @@ async def _insert(
 
 
 async def create(
-    engine: AsyncEngine, tenant_id: str, incoming: Incoming, region: str
+    engine: AsyncEngine, tenant_id: str, policy: Policy, incoming: Incoming, region: str
 ) -> StoredLead:
-    prepared = normalize_only(incoming.lead, region)
+    prepared = normalize_only(incoming.lead, region, policy)
     async with transaction(engine) as conn:
         return await _insert(conn, tenant_id, incoming.raw, prepared, None)
 
@@ -190,9 +190,15 @@ async def find(engine: AsyncEngine, tenant_id: str, external_id: str) -> list[St
 
 
 async def replace(
-    engine: AsyncEngine, tenant_id: str, lead_id: str, incoming: Incoming, region: str
+    engine: AsyncEngine,
+    tenant_id: str,
+    lead_id: str,
+    incoming: Incoming,
+    *,
+    policy: Policy,
+    region: str,
 ) -> StoredLead:
-    prepared = normalize_only(incoming.lead, region)
+    prepared = normalize_only(incoming.lead, region, policy)
     async with transaction(engine) as conn:
         before = await leads.get_lead(conn, tenant_id, lead_id)
         after = await leads.replace_lead(

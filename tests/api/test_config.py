@@ -95,3 +95,39 @@ async def test_dry_run_reports_changes_and_saves_nothing(client: httpx.AsyncClie
     assert body["dry_run"] is True
     assert body["changes"] == {"duplicate->unique": 2}
     assert (await client.get("/v1/config")).json()["version"] == 0
+
+
+async def test_the_tenant_region_reads_numbers_without_country_code(
+    client: httpx.AsyncClient,
+) -> None:
+    await client.put("/v1/config", json={"region": "US"})
+    lead = {"lead": {"phone": "(415) 555-2671"}}
+    assert (await client.post("/v1/normalize", json=lead)).json()["lead"]["phone"] == [
+        "+14155552671"
+    ]
+    explicit = {**lead, "region": "CN"}
+    assert (
+        "+14155552671"
+        not in (await client.post("/v1/normalize", json=explicit)).json()["lead"]["phone"]
+    )
+
+
+async def test_normalize_applies_the_blocklist_like_check(client: httpx.AsyncClient) -> None:
+    await client.put("/v1/config", json={"blocklist": {"phones": ["13800138001"]}})
+    body = (await client.post("/v1/normalize", json={"lead": ZHANG})).json()
+    assert any(i["code"] == "blocked" for i in body["issues"])
+
+
+async def test_stored_leads_get_the_tenants_attribute_keys(client: httpx.AsyncClient) -> None:
+    await client.put(
+        "/v1/config", json={"attributes": {"unionid": {"type": "id", "identity": True}}}
+    )
+    stored = await client.post(
+        "/v1/leads", json={"lead": {"name": "张伟", "attributes": {"unionid": "o6_bm"}}}
+    )
+    assert stored.status_code == 201
+    probe = {"lead": {"name": "Zhang Xiaoming", "attributes": {"unionid": "o6_bm"}}}
+    result = (await client.post("/v1/check", json=probe)).json()
+    assert result["decision"] == "duplicate"
+    assert result["matches"][0]["id"] == stored.json()["id"]
+    assert result["matches"][0]["rule"] == "same_identity"

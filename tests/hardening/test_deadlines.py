@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.api import flows
 from app.api.schemas.lead import Lead
 from app.config import Settings
+from app.domain.policy import DEFAULT_POLICY
 from app.store import index, tables
 from app.store.engine import create_engine, transaction
 from app.store.errors import StoreUnavailable
@@ -93,7 +94,7 @@ async def test_waiting_on_a_stuck_registrations_lock_is_bounded(
 ) -> None:
     """A registration that holds its keys' locks and hangs: the next one with a shared key
     gives up at the statement timeout instead of queueing behind it."""
-    keys = flows.normalize_only(Lead.model_validate(LEAD).to_domain(), "CN").keys
+    keys = flows.normalize_only(Lead.model_validate(LEAD).to_domain(), "CN", DEFAULT_POLICY).keys
     async with pg.connect() as holder:
         await holder.begin()
         await index.lock_keys(holder, tables.DEFAULT_TENANT_ID, keys)

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import flows
 from app.api.schemas.lead import Lead
+from app.domain.policy import DEFAULT_POLICY
 from app.store import tables
 from app.store.engine import create_engine
 from tests.conftest import clear
@@ -208,11 +209,15 @@ class People:
 
 
 def expected_keys(lead: dict[str, Any]) -> set[str]:
-    return set(flows.normalize_only(Lead.model_validate(lead).to_domain(), "CN").keys)
+    return set(
+        flows.normalize_only(Lead.model_validate(lead).to_domain(), "CN", DEFAULT_POLICY).keys
+    )
 
 
 def plausible(lead: dict[str, Any]) -> bool:
-    issues = flows.normalize_only(Lead.model_validate(lead).to_domain(), "CN").issues
+    issues = flows.normalize_only(
+        Lead.model_validate(lead).to_domain(), "CN", DEFAULT_POLICY
+    ).issues
     return not [i for i in issues if i.severity == "error" or i.code.startswith("junk")]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.api import flows
 from app.api.schemas.lead import Lead
 from app.cli import main
+from app.domain.policy import DEFAULT_POLICY
 from app.store import tables
 from app.store.engine import create_engine
 from app.store.migrate import upgrade
@@ -145,7 +146,7 @@ def test_cli_purges_a_batch_by_external_id(
         for external_id, email in people.items():
             lead = Lead(external_id=external_id, email=email)
             incoming = flows.Incoming(lead.to_domain(), lead.to_json())
-            await flows.create(engine, tables.DEFAULT_TENANT_ID, incoming, "CN")
+            await flows.create(engine, tables.DEFAULT_TENANT_ID, DEFAULT_POLICY, incoming, "CN")
         await engine.dispose()
 
     async def remaining() -> dict[str, list[str]]:

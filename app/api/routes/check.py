@@ -34,7 +34,7 @@ async def check_lead(
         tenant.id,
         policy,
         incoming,
-        region_of(body.region, settings),
+        region_of(body.region, settings, policy),
         register=body.register_,
     )
     request.app.state.metrics.skipped(outcome.skipped_keys)
@@ -64,7 +64,7 @@ async def check_batch(
         tenant.id,
         policy,
         batch,
-        region_of(body.region, settings),
+        region_of(body.region, settings, policy),
         register=body.register_,
     )
     for outcome in outcomes:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api import convert, flows
-from app.api.deps import EngineDep, SettingsDep, TenantDep, region_of
+from app.api.deps import EngineDep, PolicyDep, SettingsDep, TenantDep, region_of
 from app.api.schemas.error import responses
 from app.api.schemas.lead import History, LeadList, LeadRequest, StoredLead
 
@@ -22,10 +22,16 @@ router = APIRouter(prefix="/v1/leads", tags=["leads"])
     responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def create_lead(
-    body: LeadRequest, tenant: TenantDep, engine: EngineDep, settings: SettingsDep
+    body: LeadRequest,
+    tenant: TenantDep,
+    policy: PolicyDep,
+    engine: EngineDep,
+    settings: SettingsDep,
 ) -> StoredLead:
     incoming = flows.Incoming(body.lead.to_domain(), body.lead.to_json())
-    stored = await flows.create(engine, tenant.id, incoming, region_of(None, settings))
+    stored = await flows.create(
+        engine, tenant.id, policy, incoming, region_of(None, settings, policy)
+    )
     return convert.stored_lead(stored)
 
 
@@ -61,10 +67,17 @@ async def get_lead(lead_id: str, tenant: TenantDep, engine: EngineDep) -> Stored
     responses=responses(400, 401, 404, 413, 422, 503, 429),
 )
 async def replace_lead(
-    lead_id: str, body: LeadRequest, tenant: TenantDep, engine: EngineDep, settings: SettingsDep
+    *,
+    lead_id: str,
+    body: LeadRequest,
+    tenant: TenantDep,
+    policy: PolicyDep,
+    engine: EngineDep,
+    settings: SettingsDep,
 ) -> StoredLead:
     incoming = flows.Incoming(body.lead.to_domain(), body.lead.to_json())
-    stored = await flows.replace(engine, tenant.id, lead_id, incoming, region_of(None, settings))
+    region = region_of(None, settings, policy)
+    stored = await flows.replace(engine, tenant.id, lead_id, incoming, policy=policy, region=region)
     return convert.stored_lead(stored)
 
 

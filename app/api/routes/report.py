@@ -41,7 +41,7 @@ async def record_outcome(
         lead_id,
         outcome=body.outcome,
         at=body.at,
-        region=region_of(None, settings),
+        region=region_of(None, settings, policy),
     )
     return OutcomeResult.from_store(saved)
 

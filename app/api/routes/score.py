@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1", tags=["score"])
 async def score_lead(
     body: ScoreRequest, _tenant: TenantDep, policy: PolicyDep, settings: SettingsDep
 ) -> ScoreResult:
-    region = region_of(body.region, settings)
+    region = region_of(body.region, settings, policy)
     normalized = flows.normalize_only(body.lead.to_domain(), region, policy)
     result = scoring.score_lead(
         normalized.lead,
