@@ -22,14 +22,19 @@ class Group:
     touchpoints: list[touchpoints.Touchpoint]
 
 
-async def merge(engine: AsyncEngine, tenant_id: str, lead_id: str, into_id: str) -> merges.Merged:
+async def merge(
+    engine: AsyncEngine, tenant_id: str, lead_id: str, into_id: str, *, by: str | None = None
+) -> merges.Merged:
+    """`by` names the person (a reviewer in the console) for the audit trail."""
     async with transaction(engine) as conn:
-        return await merges.merge(conn, tenant_id, lead_id, into_id)
+        return await merges.merge(conn, tenant_id, lead_id, into_id, by=by)
 
 
-async def unmerge(engine: AsyncEngine, tenant_id: str, lead_id: str) -> merges.Merged:
+async def unmerge(
+    engine: AsyncEngine, tenant_id: str, lead_id: str, *, by: str | None = None
+) -> merges.Merged:
     async with transaction(engine) as conn:
-        return await merges.unmerge(conn, tenant_id, lead_id)
+        return await merges.unmerge(conn, tenant_id, lead_id, by=by)
 
 
 async def group(engine: AsyncEngine, tenant_id: str, group_id: str) -> Group:
@@ -60,7 +65,9 @@ async def resolve_review(
     async with transaction(engine) as conn:
         resolved = await reviews.resolve(conn, tenant_id, review_id, verdict, reviewer)
         if verdict == "same":
-            await merges.merge(conn, tenant_id, resolved.lead_id, resolved.candidate_id)
+            await merges.merge(
+                conn, tenant_id, resolved.lead_id, resolved.candidate_id, by=reviewer
+            )
         else:
             await reviews.mark_distinct(conn, tenant_id, resolved.lead_id, resolved.candidate_id)
         return await reviews.get_review(conn, tenant_id, review_id)

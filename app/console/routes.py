@@ -247,7 +247,7 @@ async def unmerge(
 ) -> Response:
     form = await web.read_form(request)
     web.check_csrf(signed.session, form)
-    await records_flows.unmerge(engine, signed.tenant.id, lead_id)
+    await records_flows.unmerge(engine, signed.tenant.id, lead_id, by=signed.session.reviewer)
     back = views.safe_back(form.get("back"), f"/console/leads/{lead_id}")
     return web.redirect(views.with_query(back, done=None, undone=lead_id))
 

@@ -162,7 +162,9 @@ def _refuse(current: _Current, role: str) -> None:
         )
 
 
-async def merge(conn: AsyncConnection, tenant_id: str, lead_id: str, into_id: str) -> Merged:
+async def merge(
+    conn: AsyncConnection, tenant_id: str, lead_id: str, into_id: str, *, by: str | None = None
+) -> Merged:
     """Fold `lead_id` into `into_id`; NotFound for an id of no record of this tenant."""
     current = await _lock(conn, tenant_id, [lead_id, into_id])
     if lead_id == into_id:
@@ -195,7 +197,7 @@ async def merge(conn: AsyncConnection, tenant_id: str, lead_id: str, into_id: st
     merged_away = await _write(conn, tenant_id, lead_id, away_after)
 
     merge_id = str(uuid.uuid4())
-    common = {"merge_id": merge_id, "lead": lead_id, "into": into_id}
+    common = {"merge_id": merge_id, "lead": lead_id, "into": into_id, "by": by}
     await audit.record(
         conn,
         tenant_id,
@@ -236,7 +238,9 @@ def _unchanged(current: _Current, after: dict[str, Any]) -> bool:
     )
 
 
-async def unmerge(conn: AsyncConnection, tenant_id: str, lead_id: str) -> Merged:
+async def unmerge(
+    conn: AsyncConnection, tenant_id: str, lead_id: str, *, by: str | None = None
+) -> Merged:
     """Undo the merge of `lead_id` into its survivor: both records back exactly as they were."""
     first = (await _lock(conn, tenant_id, [lead_id], for_update=False))[lead_id]
     into_id = first.stored.merged_into
@@ -273,7 +277,7 @@ async def unmerge(conn: AsyncConnection, tenant_id: str, lead_id: str) -> Merged
 
     restored_away = await _write(conn, tenant_id, lead_id, mine["before"])
     restored_into = await _write(conn, tenant_id, into_id, theirs["before"])
-    common = {"merge_id": mine["merge_id"], "lead": lead_id, "into": into_id}
+    common = {"merge_id": mine["merge_id"], "lead": lead_id, "into": into_id, "by": by}
     await audit.record(
         conn,
         tenant_id,

@@ -185,3 +185,29 @@ async def test_a_registered_possible_duplicate_opens_a_review(client: httpx.Asyn
     listed = (await client.get("/v1/reviews")).json()
     pairs = [(r["lead_id"], r["candidate_id"]) for r in listed["reviews"]]
     assert pairs == [(second.json()["id"], first.json()["id"])]
+
+
+async def test_the_reviewer_is_in_the_merge_audit_rows(client: httpx.AsyncClient) -> None:
+    company = "北京字节跳动科技有限公司"
+    await client.post(
+        "/v1/check",
+        json={
+            "lead": {"name": "王伟", "company": company, "phone": "13971824503"},
+            "register": True,
+        },
+    )
+    second = await client.post(
+        "/v1/check",
+        json={
+            "lead": {"name": "王伟", "company": "字节跳动", "phone": "13511112222"},
+            "register": True,
+        },
+    )
+    [review] = (await client.get("/v1/reviews")).json()["reviews"]
+    resolved = await client.post(
+        f"/v1/reviews/{review['id']}", json={"verdict": "same", "reviewer": "李经理"}
+    )
+    assert resolved.status_code == 200
+    history = (await client.get(f"/v1/leads/{second.json()['id']}/history")).json()
+    merged = [e for e in history["events"] if e["action"] == "merged"]
+    assert merged and merged[0]["data"]["by"] == "李经理"
