@@ -489,7 +489,7 @@ def _pinyin_split(word: str) -> list[str] | None:
 
     Among all splits, prefer the one a pinyin writer means: no inner syllable starting with
     a, o or e (those take an apostrophe: xi'an), then the fewest syllables, so xian is one
-    syllable and fangan is fan-gan.
+    syllable and fangan is fan-gan, then the longer syllables first, so chunyu is chun-yu.
     """
     whole = _SYLLABLES.get(word)
     if whole is not None:
@@ -509,10 +509,19 @@ def _pinyin_split(word: str) -> list[str] | None:
                 continue
             cost = (here[0] + (start > 0 and word[start] in _VOWEL_START), here[1] + 1)
             current = best[end]
-            if current is None or cost < current[:2]:
-                best[end] = (*cost, [*here[2], syllable])
+            candidate = [*here[2], syllable]
+            if current is None or (cost, _longest_first(candidate)) < (
+                current[:2],
+                _longest_first(current[2]),
+            ):
+                best[end] = (*cost, candidate)
     final = best[n]
     return final[2] if final else None
+
+
+def _longest_first(syllables: list[str]) -> list[int]:
+    """Between equal splits, the one whose earlier syllables are longer: chun-yu, not chu-nyu."""
+    return [-len(s) for s in syllables]
 
 
 def _mixed_name(
