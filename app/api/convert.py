@@ -36,6 +36,7 @@ def check_result(outcome: CheckOutcome, scoring: ScoringModel | None = None) -> 
                 group_id=candidate.group_id,
                 score=round(m.score, 4),
                 rule=m.rule,
+                decision=m.decision,
                 fields=m.fields,
                 explain={
                     name: FieldExplain(**detail)

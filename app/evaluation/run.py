@@ -197,7 +197,7 @@ def _result(response: httpx.Response) -> Result:
         group_id=data.get("group_id"),
         decision=data.get("decision"),
         matches=[
-            {k: m.get(k) for k in ("id", "group_id", "rule", "score", "fields")}
+            {k: m.get(k) for k in ("id", "group_id", "rule", "decision", "score", "fields")}
             for m in data.get("matches", [])
         ],
     )
@@ -251,6 +251,8 @@ def match_links(run: Run, decision: str, *, best_only: bool) -> list[tuple[str, 
         if result.decision != decision:
             continue
         for match in result.matches[:1] if best_only else result.matches:
+            if match.get("decision", decision) == "unique":
+                continue
             other = by_id.get(str(match.get("id")))
             if other and other != _key(i):
                 pairs.add(ordered(_key(i), other))

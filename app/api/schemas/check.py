@@ -55,6 +55,10 @@ class Match(BaseModel):
     group_id: str
     score: float = Field(ge=0, le=1, description="The model's match probability.")
     rule: str = Field(description="The rule that fired.")
+    decision: Literal["unique", "duplicate", "possible_duplicate"] = Field(
+        description="What the rule says of this pair; `unique`: a related record such as the"
+        " customer account of the lead, not a duplicate."
+    )
     fields: dict[str, float] = Field(description="Per-field similarity behind the rule.")
     explain: dict[str, FieldExplain] = Field(
         description="Per field: the level, its similarity and its weight in the model."
