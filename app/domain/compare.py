@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
@@ -67,7 +68,7 @@ def compare(
 def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if not a.phone or not b.phone:
         return None
-    shared = {p for p in set(a.phone) & set(b.phone) if not junk.junk_phone(p)}
+    shared = {p for p in set(a.phone) & set(b.phone) if not _junk_phone(p)}
     if not shared:
         return Level("different", 0.0)
     kinds = dict(zip(a.phone, a.phone_kinds, strict=False))
@@ -154,14 +155,29 @@ def _jw(a: str, b: str) -> float:
     return JaroWinkler.normalized_similarity(a, b)
 
 
+@lru_cache(maxsize=65536)
 def _junk_email(address: str) -> bool:
-    """A placeholder mailbox (123@123.com, test@test.com) says nothing about who typed it."""
+    """A placeholder mailbox (123@123.com, test@test.com) says nothing about who typed it.
+
+    Cached, as the other junk tests here: a check compares one lead with up to 50
+    candidates, and the same few values come back on every pair.
+    """
     local, _, domain = address.rpartition("@")
     return junk.junk_email(local, domain) is not None
 
 
 def _junk_name(lead: NormalizedLead) -> bool:
-    return bool(lead.name and junk.junk_name(lead.name))
+    return bool(lead.name and _junk_name_text(lead.name))
+
+
+@lru_cache(maxsize=65536)
+def _junk_name_text(name: str) -> bool:
+    return junk.junk_name(name) is not None
+
+
+@lru_cache(maxsize=65536)
+def _junk_phone(e164: str) -> bool:
+    return junk.junk_phone(e164) is not None
 
 
 def _half_agrees(a: str, b: str) -> bool:
