@@ -39,10 +39,13 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/mypy app
 	$(VENV)/bin/lint-imports
 
-## bench: pytest-benchmark figures of the hot paths, each beside a baseline from the same run
+## bench: pytest-benchmark figures of the hot paths, then the load test (load_tests/run.py:
+##        leadgate beside a bare FastAPI app on a 10k and a 1M-lead PostgreSQL index, seeded
+##        on first use) -> load_tests/RESULTS.md. BENCH_ARGS=--quick for a short run.
 bench: $(VENV)/.dev
 	$(PY) -m pytest load_tests -p no:cacheprovider --benchmark-enable --benchmark-columns=min,median,mean,ops \
 		-o python_files='bench_*.py'
+	$(PY) -m load_tests.run $(BENCH_ARGS)
 
 ## eval: matching precision, recall and F1 on FEBRL 1-3 and generated leads -> eval-results.json
 eval: $(VENV)/.dev

@@ -46,6 +46,18 @@ class Settings(BaseSettings):
         description="Requests per second per tenant, per replica (0: unlimited); over it, 429.",
     )
     log_level: str = Field(default="info", description="uvicorn log level.")
+    email_mx_check: bool = Field(
+        default=False,
+        description="Look up each email domain's MX (else A) record; off by default (network).",
+    )
+    email_mx_timeout: float = Field(
+        default=0.5, gt=0, le=10, description="Seconds one lookup may take; slower is no verdict."
+    )
+    dns_server: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-fA-F.:]+(@\d{1,5})?$",
+        description="Resolver address for MX lookups (`ip` or `ip@port`); unset: the system's.",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         min_length=32,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import __version__
 from app.api import errors
+from app.api.deliverability import MxChecker
 from app.api.limits import BodySizeLimit
 from app.api.metrics import Metrics, MetricsMiddleware
 from app.api.policy_cache import PolicyCache
@@ -71,6 +72,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.metrics = Metrics()
     app.state.policy_cache = PolicyCache()
+    app.state.mx = (
+        MxChecker(settings.email_mx_timeout, settings.dns_server)
+        if settings.email_mx_check
+        else None
+    )
     errors.install(app)
     for module in (normalize, check, score, leads, tenant_config, tenants, health):
         app.include_router(module.router)

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import auth
+from app.api.deliverability import MxChecker
 from app.api.limits import RateLimiter
 from app.api.policy_cache import PolicyCache
 from app.config import Settings
@@ -72,6 +73,15 @@ def require_admin(settings: SettingsDep, credentials: Credentials) -> None:
 
 
 PolicyDep = Annotated[Policy, Depends(get_policy)]
+
+
+def get_mx(request: Request) -> MxChecker | None:
+    """The deliverability checker when LEADGATE_EMAIL_MX_CHECK is on, else None."""
+    checker: MxChecker | None = request.app.state.mx
+    return checker
+
+
+MxDep = Annotated[MxChecker | None, Depends(get_mx)]
 
 
 def region_of(requested: str | None, settings: Settings, policy: Policy) -> str:

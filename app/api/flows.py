@@ -6,6 +6,7 @@ it in one transaction: a failure anywhere leaves nothing stored.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ class Normalized:
     @property
     def valid(self) -> bool:
         return validate.is_valid(self.issues)
+
+    def with_issues(self, extra: Sequence[Issue]) -> Normalized:
+        """The same lead with issues found outside the domain (the optional MX lookup)."""
+        return dataclasses.replace(self, issues=(*self.issues, *extra)) if extra else self
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,9 @@ async def check(
         return await _check_in(conn, tenant_id, policy, incoming.raw, prepared, register=register)
 
 
+LOOKUP_RUN = 100
+
+
 async def check_batch(
     engine: AsyncEngine,
     tenant_id: str,
@@ -85,13 +93,54 @@ async def check_batch(
     *,
     register: bool,
 ) -> list[CheckOutcome]:
-    """Check in input order in one transaction, so later leads meet the earlier ones."""
+    """Check in input order in one transaction, so later leads meet the earlier ones.
+
+    Leads are looked up a run at a time, one statement per run: a run ends before the
+    first lead sharing a key with an earlier lead of the run, so every lead still meets
+    the ones registered before it (without register nothing is written, so only the
+    length bounds a run), and after LOOKUP_RUN leads, so one statement stays well inside
+    the statement timeout on a large index.
+    """
     prepared = [normalize_only(item.lead, region, policy) for item in batch]
+    outcomes: list[CheckOutcome] = []
     async with transaction(engine) as conn:
-        return [
-            await _check_in(conn, tenant_id, policy, item.raw, norm, register=register)
-            for item, norm in zip(batch, prepared, strict=True)
-        ]
+        for run in _runs(prepared, register=register):
+            if register:
+                await index.lock_keys(conn, tenant_id, [k for i in run for k in prepared[i].keys])
+            searches = await index.find_candidates_many(
+                conn,
+                tenant_id,
+                [prepared[i].keys for i in run],
+                limit=policy.max_candidates,
+                hot_key_cap=policy.hot_key_cap,
+            )
+            for i, search in zip(run, searches, strict=True):
+                outcomes.append(
+                    await _conclude(
+                        conn,
+                        tenant_id,
+                        policy,
+                        batch[i].raw,
+                        prepared[i],
+                        search=search,
+                        register=register,
+                    )
+                )
+    return outcomes
+
+
+def _runs(prepared: Sequence[Normalized], *, register: bool) -> list[list[int]]:
+    """Consecutive leads, split after LOOKUP_RUN of them and, when registering, before
+    each lead that shares a key with its run."""
+    runs: list[list[int]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(prepared):
+        if not runs or len(runs[-1]) >= LOOKUP_RUN or (register and seen.intersection(item.keys)):
+            runs.append([])
+            seen = set()
+        runs[-1].append(i)
+        seen.update(item.keys)
+    return runs
 
 
 async def _check_in(
@@ -112,6 +161,20 @@ async def _check_in(
         limit=policy.max_candidates,
         hot_key_cap=policy.hot_key_cap,
     )
+    return await _conclude(conn, tenant_id, policy, raw, prepared, search=search, register=register)
+
+
+async def _conclude(
+    conn: AsyncConnection,
+    tenant_id: str,
+    policy: Policy,
+    raw: dict[str, Any],
+    prepared: Normalized,
+    *,
+    search: index.CandidateSearch,
+    register: bool,
+) -> CheckOutcome:
+    """Decide on the candidates found; when registering, store the lead with its effects."""
     stored = [match.Stored(c.id, c.entity, c.lead) for c in search.candidates]
     decision = match.match(prepared.lead, stored, policy)
     by_id = {c.id: c for c in search.candidates}

@@ -1,21 +1,24 @@
 """The blocking-key index: candidates for many keys in one query, and safe registration.
 
-A check looks up all of a lead's keys in one statement that also fetches the
-candidate records, so its cost is one round trip whatever the number of keys.
+A check looks up all of a lead's keys in one statement that also applies the
+hot-key cap and fetches the candidate records, so its cost is one round trip
+whatever the number of keys; a batch looks up many leads in one statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, bindparam, delete, func, insert, literal, select, text, union_all
+import orjson
+from sqlalchemy import Integer, String, bindparam, delete, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.types import normalized_from_dict
 from app.store.records import Candidate
-from app.store.tables import lead, lead_key
+from app.store.tables import lead_key
 
 DEFAULT_CANDIDATE_LIMIT = 50
 DEFAULT_HOT_KEY_CAP = 200
@@ -27,6 +30,65 @@ class CandidateSearch:
     skipped: tuple[str, ...]
 
 
+# The lookup in one statement, whatever the number of keys or leads: the keys arrive as one
+# parameter (an array on PostgreSQL, a JSON array on SQLite), so the statement text never
+# changes and the driver prepares it once per connection. `counted` is each key's number of
+# index entries, read with LIMIT cap + 1 so a switchboard number or a free-mail domain costs
+# at most that many entries; `shared` joins only the keys under the cap; `ranked` orders each
+# lead's live records on narrow columns, and only the best `limit` are read whole (on a
+# 1M index a batch's statement took an eighth longer sorting every candidate's JSON); the
+# keys over the cap come back as rows of their own.
+_LOOKUP_BODY = """
+counted AS (
+    SELECT d.key, (
+        SELECT count(*) FROM (
+            SELECT 1 FROM lead_key AS c
+            WHERE c.tenant_id = :tenant AND c.key = d.key
+            LIMIT :over
+        ) AS bounded
+    ) AS n
+    FROM (SELECT DISTINCT key FROM wanted) AS d
+),
+shared AS (
+    SELECT w.i, k.lead_id, count(*) AS shared
+    FROM wanted AS w
+    JOIN counted AS c ON c.key = w.key AND c.n <= :cap
+    JOIN lead_key AS k ON k.tenant_id = :tenant AND k.key = w.key
+    GROUP BY w.i, k.lead_id
+),
+ranked AS (
+    SELECT s.i, l.id, s.shared,
+           row_number() OVER (
+               PARTITION BY s.i ORDER BY s.shared DESC, l.created_at, l.id
+           ) AS rank
+    FROM shared AS s
+    JOIN lead AS l ON l.id = s.lead_id
+    WHERE l.tenant_id = :tenant AND l.deleted_at IS NULL AND l.merged_into IS NULL
+      AND l.id <> :exclude
+)
+SELECT r.i, r.id, l.external_id, l.entity, l.group_id,
+       CAST(l.normalized AS TEXT) AS normalized, r.shared, r.rank
+FROM ranked AS r
+JOIN lead AS l ON l.id = r.id
+WHERE r.rank <= :limit
+UNION ALL
+SELECT -1, key, NULL, NULL, NULL, NULL, n, 0 FROM counted WHERE n > :cap
+ORDER BY 1, 8
+"""
+_PG_WANTED = """WITH wanted AS (
+    SELECT w.i, w.key FROM unnest(CAST(:leads AS integer[]), CAST(:keys AS text[])) AS w(i, key)
+),"""
+_SQLITE_WANTED = """WITH wanted AS (
+    SELECT CAST(json_extract(value, '$[0]') AS INTEGER) AS i, json_extract(value, '$[1]') AS key
+    FROM json_each(:pairs)
+),"""
+_PG_LOOKUP = text(_PG_WANTED + _LOOKUP_BODY).bindparams(
+    bindparam("leads", type_=ARRAY(Integer())), bindparam("keys", type_=ARRAY(String()))
+)
+_SQLITE_LOOKUP = text(_SQLITE_WANTED + _LOOKUP_BODY)
+NO_RECORD = ""  # what `exclude` is when no record is left out: never a record's id
+
+
 async def find_candidates(
     conn: AsyncConnection,
     tenant_id: str,
@@ -36,84 +98,65 @@ async def find_candidates(
     hot_key_cap: int = DEFAULT_HOT_KEY_CAP,
     exclude: str | None = None,
 ) -> CandidateSearch:
-    """Live records of the tenant sharing any key, most shared keys first.
+    """Live records of the tenant sharing any key, most shared keys first, in one statement.
 
-    Two round trips: one counts each key's records, stopping at the cap, so a
-    switchboard number or a free-mail domain costs at most `hot_key_cap` index
-    entries; the other fetches the candidates through the keys under the cap.
+    A key shared by more than `hot_key_cap` records is not searched (it is reported in
+    `skipped`): counting it stops at the cap, so it costs at most that many index entries.
     """
-    if not keys:
-        return CandidateSearch([], ())
-    counts = await _bounded_counts(conn, tenant_id, keys, hot_key_cap)
-    skipped = tuple(k for k in keys if counts.get(k, 0) > hot_key_cap)
-    usable = [k for k in keys if 0 < counts.get(k, 0) <= hot_key_cap]
-    if not usable:
-        return CandidateSearch([], skipped)
-    return CandidateSearch(await _fetch(conn, tenant_id, usable, limit, exclude), skipped)
+    found = await find_candidates_many(
+        conn, tenant_id, [keys], limit=limit, hot_key_cap=hot_key_cap, exclude=exclude
+    )
+    return found[0]
 
 
-async def _bounded_counts(
-    conn: AsyncConnection, tenant_id: str, keys: Sequence[str], cap: int
-) -> dict[str, int]:
-    per_key = [
-        select(
-            literal(key, String()).label("key"),
-            select(func.count())
-            .select_from(
-                select(lead_key.c.lead_id)
-                .where(lead_key.c.tenant_id == tenant_id, lead_key.c.key == key)
-                .limit(cap + 1)
-                .subquery()
+async def find_candidates_many(
+    conn: AsyncConnection,
+    tenant_id: str,
+    keysets: Sequence[Sequence[str]],
+    *,
+    limit: int = DEFAULT_CANDIDATE_LIMIT,
+    hot_key_cap: int = DEFAULT_HOT_KEY_CAP,
+    exclude: str | None = None,
+) -> list[CandidateSearch]:
+    """`find_candidates` for many leads at once: one statement, one search per key set.
+
+    A batch looks up its leads together this way; each search is what `find_candidates`
+    would answer for that key set alone.
+    """
+    pairs = [(i, key) for i, keys in enumerate(keysets) for key in dict.fromkeys(keys)]
+    if not pairs:
+        return [CandidateSearch([], ()) for _ in keysets]
+    params: dict[str, Any] = {
+        "tenant": tenant_id,
+        "over": hot_key_cap + 1,
+        "cap": hot_key_cap,
+        "limit": limit,
+        "exclude": exclude or NO_RECORD,
+    }
+    if conn.dialect.name == "postgresql":
+        params |= {"leads": [i for i, _ in pairs], "keys": [k for _, k in pairs]}
+        rows = await conn.execute(_PG_LOOKUP, params)
+    else:
+        rows = await conn.execute(_SQLITE_LOOKUP, params | {"pairs": orjson.dumps(pairs).decode()})
+    found: list[list[Candidate]] = [[] for _ in keysets]
+    hot: set[str] = set()
+    for r in rows:
+        if r.i < 0:
+            hot.add(r.id)
+            continue
+        found[r.i].append(
+            Candidate(
+                id=r.id,
+                external_id=r.external_id,
+                entity=r.entity,
+                group_id=r.group_id,
+                shared_keys=r.shared,
+                lead=normalized_from_dict(orjson.loads(r.normalized)),
             )
-            .scalar_subquery()
-            .label("n"),
         )
-        for key in dict.fromkeys(keys)
-    ]
-    rows = await conn.execute(union_all(*per_key) if len(per_key) > 1 else per_key[0])
-    return {row.key: row.n for row in rows}
-
-
-async def _fetch(
-    conn: AsyncConnection, tenant_id: str, keys: Sequence[str], limit: int, exclude: str | None
-) -> list[Candidate]:
-    shared = (
-        select(lead_key.c.lead_id, func.count().label("shared"))
-        .where(lead_key.c.tenant_id == tenant_id, lead_key.c.key.in_(keys))
-        .group_by(lead_key.c.lead_id)
-        .subquery()
-    )
-    query = (
-        select(
-            lead.c.id,
-            lead.c.external_id,
-            lead.c.entity,
-            lead.c.group_id,
-            lead.c.normalized,
-            shared.c.shared,
-        )
-        .join(shared, shared.c.lead_id == lead.c.id)
-        .where(
-            lead.c.tenant_id == tenant_id,
-            lead.c.deleted_at.is_(None),
-            lead.c.merged_into.is_(None),
-        )
-        .order_by(shared.c.shared.desc(), lead.c.created_at, lead.c.id)
-        .limit(limit)
-    )
-    if exclude is not None:
-        query = query.where(lead.c.id != exclude)
-    rows = await conn.execute(query)
     return [
-        Candidate(
-            id=r.id,
-            external_id=r.external_id,
-            entity=r.entity,
-            group_id=r.group_id,
-            shared_keys=r.shared,
-            lead=normalized_from_dict(r.normalized),
-        )
-        for r in rows
+        CandidateSearch(candidates, tuple(k for k in keys if k in hot))
+        for candidates, keys in zip(found, keysets, strict=True)
     ]
 
 

@@ -112,6 +112,57 @@ async def test_batch_matches_earlier_leads_of_the_same_batch(client: httpx.Async
     assert results[1]["group_id"] == results[0]["group_id"]
 
 
+async def test_batch_answers_as_the_same_leads_checked_one_at_a_time(
+    client: httpx.AsyncClient,
+) -> None:
+    """Leads that share no key with earlier ones are looked up together; the answers
+    must not show it: each lead still meets every lead registered before it."""
+    leads = [
+        ZHANG,
+        {"phone": "+86 13900139002", "name": "李娜"},
+        {"phone": "+86 13800138001"},
+        {"phone": "139 0013 9002"},
+        {"email": "wang.fang@example-corp.cn", "name": "王芳"},
+        ZHANG,
+    ]
+    response = await client.post("/v1/check/batch", json={"leads": leads, "register": True})
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    ids = [r["id"] for r in results]
+    assert [r["decision"] for r in results] == [
+        "unique",
+        "unique",
+        "duplicate",
+        "duplicate",
+        "unique",
+        "duplicate",
+    ]
+    assert [[m["id"] for m in r["matches"]][:1] for r in results] == [
+        [],
+        [],
+        [ids[0]],
+        [ids[1]],
+        [],
+        [ids[0]],
+    ]
+    again = await client.post("/v1/check/batch", json={"leads": leads})
+    singles = [await check(client, lead) for lead in leads]
+    assert again.json()["results"] == singles
+
+
+async def test_a_long_batch_meets_earlier_leads_across_its_lookups(
+    client: httpx.AsyncClient,
+) -> None:
+    leads: list[dict[str, object]] = [{"phone": f"+86 1380013{i:04d}"} for i in range(150)]
+    leads[50] = dict(leads[10])
+    leads[149] = dict(leads[3])
+    response = await client.post("/v1/check/batch", json={"leads": leads, "register": True})
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    duplicates = {i: r["matches"][0]["id"] for i, r in enumerate(results) if r["matches"]}
+    assert duplicates == {50: results[10]["id"], 149: results[3]["id"]}
+
+
 async def test_batch_without_register_does_not_match_within_itself(
     client: httpx.AsyncClient,
 ) -> None:

@@ -36,7 +36,7 @@ async def candidates(
     return [(c.id, c.shared_keys) for c in found.candidates]
 
 
-async def test_many_keys_take_two_statements_ranked_by_shared_keys(engine: AsyncEngine) -> None:
+async def test_many_keys_take_one_statement_ranked_by_shared_keys(engine: AsyncEngine) -> None:
     await store(engine, "a", ["phone:1", "email:x"])
     await store(engine, "b", ["phone:1", "email:y", "co:z"])
     await store(engine, "c", ["phone:2"])
@@ -51,7 +51,7 @@ async def test_many_keys_take_two_statements_ranked_by_shared_keys(engine: Async
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert found == [("b", 3), ("a", 1)]
-    assert len([s for s in statements if "lead_key" in s]) == 2, "bounded counts, then fetch"
+    assert len([s for s in statements if "lead_key" in s]) == 1, "cap and fetch in one statement"
 
 
 async def test_a_key_over_the_cap_is_skipped_and_reported(engine: AsyncEngine) -> None:
@@ -126,3 +126,53 @@ async def test_a_failing_transaction_leaves_nothing(engine: AsyncEngine) -> None
     async with transaction(engine) as conn:
         with pytest.raises(NotFound):
             await leads.get_lead(conn, T, "half")
+
+
+async def test_many_leads_in_one_statement_answer_as_each_would_alone(engine: AsyncEngine) -> None:
+    await store(engine, "a", ["phone:1", "email:x"])
+    await store(engine, "b", ["phone:1", "co:z"])
+    await store(engine, "c", ["co:z"])
+    for i in range(4):
+        await store(engine, f"s{i}", ["phone:hot"])
+    keysets = [
+        ["phone:1", "co:z"],
+        ["email:x"],
+        [],
+        ["phone:hot", "co:z", "phone:hot"],
+        ["nothing:here"],
+        ["phone:1", "co:z"],
+    ]
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with transaction(engine) as conn:
+            many = await index.find_candidates_many(conn, T, keysets, limit=2, hot_key_cap=3)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert len([s for s in statements if "lead_key" in s]) == 1
+    async with transaction(engine) as conn:
+        alone = [
+            await index.find_candidates(conn, T, keys, limit=2, hot_key_cap=3) for keys in keysets
+        ]
+    assert many == alone
+    assert [[c.id for c in s.candidates] for s in many] == [
+        ["b", "a"],
+        ["a"],
+        [],
+        ["b", "c"],
+        [],
+        ["b", "a"],
+    ]
+    assert [s.skipped for s in many] == [(), (), (), ("phone:hot", "phone:hot"), (), ()]
+
+
+async def test_exclude_leaves_one_record_out(engine: AsyncEngine) -> None:
+    await store(engine, "a", ["phone:1"])
+    await store(engine, "b", ["phone:1"])
+    async with transaction(engine) as conn:
+        found = await index.find_candidates(conn, T, ["phone:1"], exclude="a")
+    assert [c.id for c in found.candidates] == ["b"]
