@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run test lint openapi bench eval fuzz clean-venv
+.PHONY: run test lint openapi bench eval fuzz chaos clean-venv
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -53,6 +53,13 @@ eval: $(VENV)/.dev
 
 ## fuzz: the long schemathesis run (FUZZ_EXAMPLES cases per operation and mode, random), both databases
 FUZZ_EXAMPLES ?= 200
+## chaos: the long outage and race run (CHAOS_REQUESTS before and after the cut, RACE_ROUNDS rounds)
+CHAOS_REQUESTS ?= 2000
+RACE_ROUNDS ?= 200
+chaos: $(VENV)/.dev
+	LEADGATE_CHAOS_REQUESTS=$(CHAOS_REQUESTS) LEADGATE_RACE_ROUNDS=$(RACE_ROUNDS) \
+		$(PY) -m pytest tests/hardening/test_faults.py -p no:cacheprovider -s
+
 fuzz: $(VENV)/.dev
 	LEADGATE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/hardening/test_fuzz.py -p no:cacheprovider -s
 

@@ -89,6 +89,7 @@ async def clear(engine: AsyncEngine) -> None:
             tables.distinct_pair,
             tables.touchpoint,
             tables.tenant_policy,
+            tables.rate_window,
         ):
             await conn.execute(delete(table))
         await conn.execute(

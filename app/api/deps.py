@@ -9,9 +9,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.api import auth
+from app.api import auth, flows
 from app.api.deliverability import MxChecker
-from app.api.limits import RateLimiter
+from app.api.limits import RateLimited, RateLimiter
 from app.api.policy_cache import PolicyCache
 from app.config import Settings
 from app.domain.policy import Policy
@@ -47,8 +47,20 @@ async def get_tenant(
     else:
         tenant = await auth.tenant_for(engine, _key(credentials))
     if settings.rate_limit > 0:
-        _rate_limiter(request, settings.rate_limit).take(tenant.id)
+        await _admit(request, engine, settings.rate_limit, tenant.id)
     return tenant
+
+
+async def _admit(request: Request, engine: AsyncEngine, rate: float, tenant_id: str) -> None:
+    """On PostgreSQL the replicas share one count per tenant and second; SQLite has one process.
+
+    A shared count costs one round trip per request, which is why the limit is off by default.
+    """
+    if engine.dialect.name != "postgresql":
+        _rate_limiter(request, rate).take(tenant_id)
+        return
+    if await flows.count_request(engine, tenant_id, int(time.time())) > max(1, int(rate)):
+        raise RateLimited(1)
 
 
 def _rate_limiter(request: Request, rate: float) -> RateLimiter:

@@ -17,7 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.domain import decide, keys, match, normalize, validate
 from app.domain.policy import DEFAULT_POLICY, Policy
 from app.domain.types import Issue, NormalizedLead, RawLead, normalized_to_dict
-from app.store import audit, index, lead_issues, leads, policies, reviews, tenants, touchpoints
+from app.store import (
+    audit,
+    index,
+    lead_issues,
+    leads,
+    policies,
+    rate,
+    reviews,
+    tenants,
+    touchpoints,
+)
 from app.store.engine import transaction
 from app.store.records import AuditEntry, Candidate, StoredLead
 
@@ -370,3 +380,9 @@ async def _replay(conn: AsyncConnection, tenant_id: str, record: Candidate, poli
     )
     stored = [match.Stored(c.id, c.entity, c.lead) for c in search.candidates]
     return match.match(record.lead, stored, policy).decision
+
+
+async def count_request(engine: AsyncEngine, tenant_id: str, second: int) -> int:
+    """The tenant's requests in this second across every replica, this one included."""
+    async with transaction(engine) as conn:
+        return await rate.hit(conn, tenant_id, second)

@@ -196,3 +196,11 @@ lead_outcome = Table(
     CheckConstraint("outcome IN ('converted', 'lost', 'no_response')", name="outcome"),
     Index("ix_lead_outcome_tenant_lead_at", "tenant_id", "lead_id", "at"),
 )
+
+rate_window = Table(
+    "rate_window",
+    metadata,
+    Column("tenant_id", Id, primary_key=True),
+    Column("second", BigInteger, primary_key=True),
+    Column("hits", Integer, nullable=False),
+)
