@@ -207,130 +207,90 @@ _PEOPLE = ("lead", "contact")
 _NO_CONTACT_DISAGREES = ("exact_mobile", "exact_fixed", MISSING)
 _NO_MAIL_DISAGREES = ("exact", "same_key", MISSING)
 
+
 # The defaults follow how Chinese CRMs configure 查重: contact points and names first, then a
 # person's review for name and company alone, then the model's probability bands.
+def _people_duplicate(
+    name: str, when: dict[str, tuple[str, ...]], min_probability: float | None = None
+) -> MatchRule:
+    """A sure rule between people: block the save and patch the record it duplicates."""
+    return MatchRule(
+        name=name,
+        when=when,
+        min_probability=min_probability,
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="duplicate",
+        action="block",
+        tags=("duplicate",),
+        update=True,
+    )
+
+
+def _people_review(
+    name: str, when: dict[str, tuple[str, ...]], min_probability: float | None = None
+) -> MatchRule:
+    """An uncertain rule between people: a person decides."""
+    return MatchRule(
+        name=name,
+        when=when,
+        min_probability=min_probability,
+        lead_entities=_PEOPLE,
+        candidate_entities=_PEOPLE,
+        decision="possible_duplicate",
+        action="review",
+        tags=("possible_duplicate",),
+    )
+
+
+def _account_rule(
+    name: str, when: dict[str, tuple[str, ...]], lead_entities: tuple[EntityName, ...]
+) -> MatchRule:
+    """Against a customer account: a duplicate account is blocked, a person's lead is linked."""
+    duplicate = lead_entities == ("account",)
+    return MatchRule(
+        name=name,
+        when=when,
+        lead_entities=lead_entities,
+        candidate_entities=("account",),
+        decision="duplicate" if duplicate else "unique",
+        action="block" if duplicate else "allow",
+        tags=("duplicate",) if duplicate else ("existing_customer",),
+    )
+
+
+_ANY_PHONE = ("exact_mobile", "exact_fixed")
 DEFAULT_RULES = (
-    MatchRule(
-        name="same_account_id",
-        when={"company": ("uscc_equal",)},
-        lead_entities=("account",),
-        candidate_entities=("account",),
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
+    _account_rule("same_account_id", {"company": ("uscc_equal",)}, ("account",)),
+    _account_rule(
+        "same_account_name",
+        {"company": ("core_equal",), "website": ("equal", MISSING)},
+        ("account",),
     ),
-    MatchRule(
-        name="same_account_name",
-        when={"company": ("core_equal",), "website": ("equal", MISSING)},
-        lead_entities=("account",),
-        candidate_entities=("account",),
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
+    _account_rule(
+        "existing_account",
+        {"company": _ACCOUNT_LINK, "website": ("equal", MISSING)},
+        ("lead", "contact"),
     ),
-    MatchRule(
-        name="existing_account",
-        when={"company": _ACCOUNT_LINK, "website": ("equal", MISSING)},
-        lead_entities=("lead", "contact"),
-        candidate_entities=("account",),
-        decision="unique",
-        action="allow",
-        tags=("existing_customer",),
+    _people_duplicate("same_identity", {"identity": ("exact",)}),
+    _people_duplicate("identity_and_model", {"identity": ("one_edit",)}, 0.99),
+    _people_duplicate("email_and_name", {"email": ("exact", "same_key"), "name": _NAME_COMPATIBLE}),
+    _people_duplicate(
+        "phone_and_company",
+        {"phone": _ANY_PHONE, "company": _SAME_COMPANY, "name": _NAME_COMPATIBLE},
     ),
-    MatchRule(
-        name="same_identity",
-        when={"identity": ("exact",)},
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
-        update=True,
+    _people_duplicate("mobile_and_name", {"phone": ("exact_mobile",), "name": _NAME_COMPATIBLE}),
+    _people_review(
+        "name_and_company",
+        {"name": ("exact", "nickname", "cross_script", "similar"), "company": _SAME_COMPANY},
     ),
-    MatchRule(
-        name="identity_and_model",
-        when={"identity": ("one_edit",)},
-        min_probability=0.99,
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
-        update=True,
+    _people_duplicate(
+        "model_certain",
+        {"name": _NAME_AGREES, "phone": _NO_CONTACT_DISAGREES, "email": _NO_MAIL_DISAGREES},
+        0.97,
     ),
-    MatchRule(
-        name="email_and_name",
-        when={"email": ("exact", "same_key"), "name": _NAME_COMPATIBLE},
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
-        update=True,
-    ),
-    MatchRule(
-        name="phone_and_company",
-        when={
-            "phone": ("exact_mobile", "exact_fixed"),
-            "company": _SAME_COMPANY,
-            "name": _NAME_COMPATIBLE,
-        },
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
-        update=True,
-    ),
-    MatchRule(
-        name="mobile_and_name",
-        when={"phone": ("exact_mobile",), "name": _NAME_COMPATIBLE},
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
-        update=True,
-    ),
-    MatchRule(
-        name="name_and_company",
-        when={"name": ("exact", "nickname", "cross_script", "similar"), "company": _SAME_COMPANY},
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="possible_duplicate",
-        action="review",
-        tags=("possible_duplicate",),
-    ),
-    MatchRule(
-        name="model_certain",
-        when={"name": _NAME_AGREES, "phone": _NO_CONTACT_DISAGREES, "email": _NO_MAIL_DISAGREES},
-        min_probability=0.97,
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="duplicate",
-        action="block",
-        tags=("duplicate",),
-        update=True,
-    ),
-    MatchRule(
-        name="only_phone",
-        when={"phone": ("exact_mobile", "exact_fixed"), "name": (*_NAME_COMPATIBLE,)},
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="possible_duplicate",
-        action="review",
-        tags=("possible_duplicate",),
-    ),
-    MatchRule(
-        name="model_likely",
-        when={"name": _NAME_COMPATIBLE},
-        min_probability=0.8,
-        lead_entities=_PEOPLE,
-        candidate_entities=_PEOPLE,
-        decision="possible_duplicate",
-        action="review",
-        tags=("possible_duplicate",),
-    ),
+    _people_review("only_phone", {"phone": _ANY_PHONE, "name": _NAME_COMPATIBLE}),
+    _people_review("model_likely", {"name": _NAME_COMPATIBLE}, 0.8),
 )
 
 

@@ -90,8 +90,7 @@ def _blocked(lead: NormalizedLead, blocklist: Blocklist) -> Iterator[Issue]:
     for number in lead.phone:
         if number in phones:
             yield Issue("phone", "blocked", "error", f"{number} is on the tenant's blocklist")
-    emails = {e.strip().lower() for e in blocklist.emails}
-    domains = tuple(d.strip().lower().lstrip("@.") for d in blocklist.domains)
+    emails, domains = _blocked_mail(blocklist.emails, blocklist.domains)
     for address in lead.email:
         domain = address.rpartition("@")[2]
         if address in emails or _under(domain, domains):
@@ -102,7 +101,7 @@ def _blocked(lead: NormalizedLead, blocklist: Blocklist) -> Iterator[Issue]:
 
 
 def _blocked_words(lead: NormalizedLead, words: tuple[str, ...]) -> Iterator[Issue]:
-    lowered = tuple(w.casefold() for w in words if w.strip())
+    lowered = _lowered_words(words)
     for field, value in (("name", lead.name), ("company", lead.company)):
         text = (value or "").casefold()
         hit = next((w for w in lowered if w in text), None)
@@ -116,6 +115,22 @@ def _blocked_words(lead: NormalizedLead, words: tuple[str, ...]) -> Iterator[Iss
 
 def _under(domain: str, blocked: tuple[str, ...]) -> bool:
     return any(domain == b or domain.endswith("." + b) for b in blocked)
+
+
+@lru_cache(maxsize=64)
+def _blocked_mail(
+    emails: tuple[str, ...], domains: tuple[str, ...]
+) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The blocklist's addresses and domains in canonical form, once per blocklist."""
+    return (
+        frozenset(e.strip().lower() for e in emails),
+        tuple(d.strip().lower().lstrip("@.") for d in domains),
+    )
+
+
+@lru_cache(maxsize=64)
+def _lowered_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in words if w.strip())
 
 
 @lru_cache(maxsize=64)

@@ -13,7 +13,7 @@ from app.store.errors import NotFound
 from app.store.records import Candidate, StoredLead, as_utc
 from app.store.tables import lead, lead_key
 
-_COLUMNS = (
+COLUMNS = (
     lead.c.id,
     lead.c.tenant_id,
     lead.c.external_id,
@@ -27,7 +27,8 @@ _COLUMNS = (
 )
 
 
-def _stored(row: Row[*tuple[Any, ...]]) -> StoredLead:
+def stored_from_row(row: Row[*tuple[Any, ...]]) -> StoredLead:
+    """A lead row selected with COLUMNS (more columns may follow) as the store's value."""
     return StoredLead(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -66,30 +67,30 @@ async def insert_lead(
                 created_at=now,
                 updated_at=now,
             )
-            .returning(*_COLUMNS)
+            .returning(*COLUMNS)
         )
     ).one()
-    return _stored(row)
+    return stored_from_row(row)
 
 
 async def get_lead(
     conn: AsyncConnection, tenant_id: str, lead_id: str, *, include_deleted: bool = False
 ) -> StoredLead:
     """A live record of this tenant, or NotFound (also for another tenant's id)."""
-    query = select(*_COLUMNS).where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id)
+    query = select(*COLUMNS).where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id)
     if not include_deleted:
         query = query.where(lead.c.deleted_at.is_(None))
     row = (await conn.execute(query)).one_or_none()
     if row is None:
         raise NotFound(f"no lead {lead_id}")
-    return _stored(row)
+    return stored_from_row(row)
 
 
 async def find_by_external_id(
     conn: AsyncConnection, tenant_id: str, external_id: str
 ) -> list[StoredLead]:
     rows = await conn.execute(
-        select(*_COLUMNS)
+        select(*COLUMNS)
         .where(
             lead.c.tenant_id == tenant_id,
             lead.c.external_id == external_id,
@@ -97,7 +98,7 @@ async def find_by_external_id(
         )
         .order_by(lead.c.created_at, lead.c.id)
     )
-    return [_stored(r) for r in rows]
+    return [stored_from_row(r) for r in rows]
 
 
 async def replace_lead(
@@ -119,12 +120,12 @@ async def replace_lead(
                 entity=normalized.get("entity", "lead"),
                 updated_at=datetime.now(UTC),
             )
-            .returning(*_COLUMNS)
+            .returning(*COLUMNS)
         )
     ).one_or_none()
     if row is None:
         raise NotFound(f"no lead {lead_id}")
-    return _stored(row)
+    return stored_from_row(row)
 
 
 async def soft_delete(conn: AsyncConnection, tenant_id: str, lead_id: str, *, purge: bool) -> None:

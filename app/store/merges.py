@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain import survivorship
-from app.store import audit, index
+from app.store import audit, index, leads
 from app.store.errors import Conflict, NotFound
-from app.store.records import StoredLead, as_utc
+from app.store.records import StoredLead
 from app.store.tables import audit_event, lead, lead_key
 
 MERGED = "merged"
@@ -50,34 +50,7 @@ class _Current:
     keys: list[str]
 
 
-_COLUMNS = (
-    lead.c.id,
-    lead.c.tenant_id,
-    lead.c.external_id,
-    lead.c.entity,
-    lead.c.group_id,
-    lead.c.merged_into,
-    lead.c.raw,
-    lead.c.normalized,
-    lead.c.created_at,
-    lead.c.updated_at,
-    lead.c.deleted_at,
-)
-
-
-def _stored(row: Row[*tuple[Any, ...]]) -> StoredLead:
-    return StoredLead(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        external_id=row.external_id,
-        entity=row.entity,
-        group_id=row.group_id,
-        merged_into=row.merged_into,
-        raw=row.raw,
-        normalized=row.normalized,
-        created_at=as_utc(row.created_at),
-        updated_at=as_utc(row.updated_at),
-    )
+_COLUMNS = (*leads.COLUMNS, lead.c.deleted_at)
 
 
 async def _lock(
@@ -100,7 +73,8 @@ async def _lock(
             raise NotFound(f"no lead {lead_id}")
     keys = await _keys(conn, tenant_id, list(found))
     return {
-        i: _Current(_stored(r), r.deleted_at is not None, keys.get(i, [])) for i, r in found.items()
+        i: _Current(leads.stored_from_row(r), r.deleted_at is not None, keys.get(i, []))
+        for i, r in found.items()
     }
 
 
@@ -149,7 +123,7 @@ async def _write(
         )
     ).one()
     await index.write_keys(conn, tenant_id, lead_id, image["keys"])
-    return _stored(row)
+    return leads.stored_from_row(row)
 
 
 def _refuse(current: _Current, role: str) -> None:

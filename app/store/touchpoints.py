@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.store import leads
 from app.store.records import StoredLead, as_utc
 from app.store.tables import lead, touchpoint
 
@@ -52,18 +53,7 @@ async def add_touchpoint(
 async def group_members(conn: AsyncConnection, tenant_id: str, group_id: str) -> list[StoredLead]:
     """The group's live records (merged-away ones included), oldest first."""
     rows = await conn.execute(
-        select(
-            lead.c.id,
-            lead.c.tenant_id,
-            lead.c.external_id,
-            lead.c.entity,
-            lead.c.group_id,
-            lead.c.merged_into,
-            lead.c.raw,
-            lead.c.normalized,
-            lead.c.created_at,
-            lead.c.updated_at,
-        )
+        select(*leads.COLUMNS)
         .where(
             lead.c.tenant_id == tenant_id,
             lead.c.group_id == group_id,
@@ -71,21 +61,7 @@ async def group_members(conn: AsyncConnection, tenant_id: str, group_id: str) ->
         )
         .order_by(lead.c.created_at, lead.c.id)
     )
-    return [
-        StoredLead(
-            id=r.id,
-            tenant_id=r.tenant_id,
-            external_id=r.external_id,
-            entity=r.entity,
-            group_id=r.group_id,
-            merged_into=r.merged_into,
-            raw=r.raw,
-            normalized=r.normalized,
-            created_at=as_utc(r.created_at),
-            updated_at=as_utc(r.updated_at),
-        )
-        for r in rows
-    ]
+    return [leads.stored_from_row(r) for r in rows]
 
 
 async def group_touchpoints(
