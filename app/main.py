@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import __version__
 from app.api import errors
 from app.api.deliverability import MxChecker
+from app.api.key_cache import KeyCache
 from app.api.limits import BodySizeLimit
 from app.api.metrics import Metrics, MetricsMiddleware
 from app.api.policy_cache import PolicyCache
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.metrics = Metrics()
     app.state.policy_cache = PolicyCache()
+    app.state.key_cache = KeyCache()
     app.state.mx = (
         MxChecker(settings.email_mx_timeout, settings.dns_server)
         if settings.email_mx_check

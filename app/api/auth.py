@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.errors import Unauthorized
+from app.api.key_cache import KeyCache
 from app.store import tenants
 from app.store.engine import transaction
 from app.store.errors import NotFound
@@ -24,10 +25,14 @@ def _present(key: str | None) -> str:
     return key
 
 
-async def tenant_for(engine: AsyncEngine, key: str | None) -> Tenant:
+async def tenant_for(engine: AsyncEngine, key: str | None, cache: KeyCache) -> Tenant:
     key = _present(key)
-    async with transaction(engine) as conn:
-        tenant = await tenants.tenant_for_key(conn, tenants.hash_key(key))
+
+    async def lookup(key_hash: str) -> tenants.LiveKey | None:
+        async with transaction(engine) as conn:
+            return await tenants.live_key(conn, key_hash)
+
+    tenant = await cache.tenant(tenants.hash_key(key), lookup)
     if tenant is None:
         raise Unauthorized("unknown or expired API key")
     return tenant

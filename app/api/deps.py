@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,12 +19,12 @@ from app.domain.policy import Policy
 from app.store.tenants import Tenant
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> AsyncEngine:
+async def get_engine(request: Request) -> AsyncEngine:
     engine: AsyncEngine = request.app.state.engine
     return engine
 
@@ -38,14 +39,19 @@ def _key(credentials: HTTPAuthorizationCredentials | None) -> str | None:
     return None if credentials is None else credentials.credentials
 
 
-async def get_tenant(
-    request: Request, settings: SettingsDep, engine: EngineDep, credentials: Credentials
-) -> Tenant:
-    """The calling tenant, after its rate limit (LEADGATE_RATE_LIMIT) has admitted the call."""
+async def get_tenant(request: Request, credentials: Credentials) -> Tenant:
+    """The calling tenant, after its rate limit (LEADGATE_RATE_LIMIT) has admitted the call.
+
+    It reads the settings and the engine off the app instead of depending on them:
+    FastAPI solves every dependency's own dependencies again wherever it appears, and on
+    the hot path that cost more than the tenant lookup itself.
+    """
+    settings: Settings = request.app.state.settings
+    engine: AsyncEngine = request.app.state.engine
     if settings.auth == "off":
         tenant = auth.DEFAULT_TENANT
     else:
-        tenant = await auth.tenant_for(engine, _key(credentials))
+        tenant = await auth.tenant_for(engine, _key(credentials), request.app.state.key_cache)
     if settings.rate_limit > 0:
         await _admit(request, engine, settings.rate_limit, tenant.id)
     return tenant
@@ -75,19 +81,44 @@ def _rate_limiter(request: Request, rate: float) -> RateLimiter:
 TenantDep = Annotated[Tenant, Depends(get_tenant)]
 
 
-async def get_policy(request: Request, tenant: TenantDep, engine: EngineDep) -> Policy:
+async def get_policy(request: Request, tenant: TenantDep) -> Policy:
     cache: PolicyCache = request.app.state.policy_cache
-    return await cache.get(engine, tenant.id)
+    return await cache.get(request.app.state.engine, tenant.id)
 
 
-def require_admin(settings: SettingsDep, credentials: Credentials) -> None:
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """What a lead route needs about its call, solved as one dependency: the hot routes
+    (normalize, check, score) pay for each dependency FastAPI solves."""
+
+    settings: Settings
+    engine: AsyncEngine
+    tenant: Tenant
+    policy: Policy
+    mx: MxChecker | None
+
+    def region(self, requested: str | None) -> str:
+        return region_of(requested, self.settings, self.policy)
+
+
+async def get_caller(request: Request, credentials: Credentials) -> Caller:
+    state = request.app.state
+    tenant = await get_tenant(request, credentials)
+    policy = await get_policy(request, tenant)
+    return Caller(state.settings, state.engine, tenant, policy, state.mx)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+async def require_admin(settings: SettingsDep, credentials: Credentials) -> None:
     auth.check_admin(settings.admin_key, _key(credentials))
 
 
 PolicyDep = Annotated[Policy, Depends(get_policy)]
 
 
-def get_mx(request: Request) -> MxChecker | None:
+async def get_mx(request: Request) -> MxChecker | None:
     """The deliverability checker when LEADGATE_EMAIL_MX_CHECK is on, else None."""
     checker: MxChecker | None = request.app.state.mx
     return checker

@@ -28,7 +28,7 @@ from app.store import (
     tenants,
     touchpoints,
 )
-from app.store.engine import transaction
+from app.store.engine import reading, transaction
 from app.store.records import AuditEntry, Candidate, StoredLead
 
 
@@ -87,7 +87,7 @@ async def check(
     register: bool,
 ) -> CheckOutcome:
     prepared = normalize_only(incoming.lead, region, policy)
-    async with transaction(engine) as conn:
+    async with (transaction if register else reading)(engine) as conn:
         return await _check_in(conn, tenant_id, policy, incoming.raw, prepared, register=register)
 
 
@@ -113,7 +113,7 @@ async def check_batch(
     """
     prepared = [normalize_only(item.lead, region, policy) for item in batch]
     outcomes: list[CheckOutcome] = []
-    async with transaction(engine) as conn:
+    async with (transaction if register else reading)(engine) as conn:
         for run in _runs(prepared, register=register):
             if register:
                 await index.lock_keys(conn, tenant_id, [k for i in run for k in prepared[i].keys])

@@ -89,7 +89,7 @@ class Signed:
         return self.session.reviewer or ""
 
 
-def secret(request: Request, settings: SettingsDep) -> bytes:
+async def secret(request: Request, settings: SettingsDep) -> bytes:
     """LEADGATE_SECRET_KEY, else one random key per process (made once, with a warning)."""
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value().encode()
@@ -107,7 +107,7 @@ def secret(request: Request, settings: SettingsDep) -> bytes:
 SecretDep = Annotated[bytes, Depends(secret)]
 
 
-def current_session(request: Request, key: SecretDep) -> session.Session | None:
+async def current_session(request: Request, key: SecretDep) -> session.Session | None:
     return session.decode(request.cookies.get(session.COOKIE), key, time.time())
 
 

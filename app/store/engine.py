@@ -15,13 +15,21 @@ that stops answering altogether).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import asyncpg
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -30,6 +38,8 @@ from app.store.errors import Conflict, StoreFailed, StoreUnavailable
 SQLITE_BUSY_TIMEOUT = 10.0
 # Seconds the client waits past the statement timeout before it gives up on the server itself.
 NETWORK_GRACE = 1.0
+# Seconds a pooled PostgreSQL connection may sit unused before it is pinged on checkout.
+IDLE_PING_SECONDS = 10.0
 
 # SQLSTATE classes and codes that say "not now" rather than "never": connection
 # exceptions (08), insufficient resources (53), operator intervention (57: a
@@ -68,16 +78,42 @@ def create_engine(
     if statement_timeout is not None:
         connect_args["command_timeout"] = statement_timeout + NETWORK_GRACE
         connect_args["server_settings"] = {"statement_timeout": str(int(statement_timeout * 1000))}
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_timeout=timeout,
-        pool_pre_ping=True,
         pool_recycle=1800,
         hide_parameters=True,
         connect_args=connect_args,
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a pooled connection before use only when it sat idle for IDLE_PING_SECONDS.
+
+    A ping on every checkout (pool_pre_ping) is a round trip per request, as much as the
+    candidate lookup itself. A connection in steady use needs none: if the server went
+    away, the first statement fails, the request gets 503, and the pool drops every
+    connection opened before the failure, so the next request reconnects.
+    """
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            sync_engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection is gone") from exc
 
 
 def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
@@ -119,9 +155,34 @@ def _is_unavailable(exc: BaseException) -> bool:
 @asynccontextmanager
 async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """One transaction: committed when the block ends, rolled back when it raises."""
-    try:
+    with _store_errors():
         async with engine.begin() as conn:
             yield conn
+
+
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for reads that need no transaction of their own.
+
+    On PostgreSQL a statement sent with `driver_fetch` runs on its own, without the BEGIN
+    and COMMIT round trips a transaction adds (they cost as much as the statement), and
+    sees one consistent snapshot; anything sent through SQLAlchemy still opens a
+    transaction, rolled back at the end. SQLite keeps its transaction: no round trip there.
+    """
+    with _store_errors():
+        if is_sqlite(engine):
+            async with engine.begin() as conn:
+                yield conn
+            return
+        async with engine.connect() as conn:
+            yield conn
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """The driver's failures as the store's errors, so the api answers 409 or 503, never 500."""
+    try:
+        yield
     except IntegrityError as exc:
         raise Conflict(str(exc.orig)) from exc
     except PoolTimeout as exc:
@@ -132,6 +193,29 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         if isinstance(exc, DBAPIError):
             raise StoreFailed(type(exc.orig).__name__) from exc
         raise
+
+
+async def driver_fetch(conn: AsyncConnection, sql: str, *args: Any) -> list[Any]:
+    """Run one PostgreSQL statement on the asyncpg connection under `conn`, past SQLAlchemy.
+
+    For the hot path only: the driver prepares and caches the statement itself. Its errors
+    become the store's, as `transaction` makes SQLAlchemy's; a connection that failed is
+    invalidated so the pool does not hand it out again.
+    """
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    try:
+        rows: list[Any] = await driver.fetch(sql, *args)
+    except asyncpg.PostgresError as exc:
+        state = str(exc.sqlstate or "")
+        if state.startswith(_RETRYABLE_CLASSES) or state in _RETRYABLE_CODES:
+            raise StoreUnavailable("the database did not answer in time") from exc
+        raise StoreFailed(type(exc).__name__) from exc
+    except (asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        await conn.invalidate(exc)
+        raise StoreUnavailable("the database is unreachable or did not answer in time") from exc
+    return rows
 
 
 async def ping(engine: AsyncEngine) -> None:

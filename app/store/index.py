@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, String, bindparam, delete, insert, text
+from sqlalchemy import String, bindparam, delete, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.types import normalized_from_dict
+from app.store.engine import driver_fetch
 from app.store.records import Candidate
 from app.store.tables import lead_key
 
@@ -82,10 +83,13 @@ _SQLITE_WANTED = """WITH wanted AS (
     SELECT CAST(json_extract(value, '$[0]') AS INTEGER) AS i, json_extract(value, '$[1]') AS key
     FROM json_each(:pairs)
 ),"""
-_PG_LOOKUP = text(_PG_WANTED + _LOOKUP_BODY).bindparams(
-    bindparam("leads", type_=ARRAY(Integer())), bindparam("keys", type_=ARRAY(String()))
-)
 _SQLITE_LOOKUP = text(_SQLITE_WANTED + _LOOKUP_BODY)
+# PostgreSQL runs the lookup on the driver itself: SQLAlchemy's statement and row handling
+# cost as much CPU as the lookup's own, on the path every check takes.
+_PG_PARAMS = ("tenant", "over", "cap", "limit", "exclude", "leads", "keys")
+_PG_LOOKUP = _PG_WANTED + _LOOKUP_BODY
+for _n, _name in enumerate(_PG_PARAMS, start=1):
+    _PG_LOOKUP = _PG_LOOKUP.replace(f":{_name}", f"${_n}")
 NO_RECORD = ""  # what `exclude` is when no record is left out: never a record's id
 
 
@@ -135,23 +139,28 @@ async def find_candidates_many(
     }
     if conn.dialect.name == "postgresql":
         params |= {"leads": [i for i, _ in pairs], "keys": [k for _, k in pairs]}
-        rows = await conn.execute(_PG_LOOKUP, params)
+        rows: Sequence[Any] = await driver_fetch(
+            conn, _PG_LOOKUP, *(params[name] for name in _PG_PARAMS)
+        )
     else:
-        rows = await conn.execute(_SQLITE_LOOKUP, params | {"pairs": orjson.dumps(pairs).decode()})
+        result = await conn.execute(
+            _SQLITE_LOOKUP, params | {"pairs": orjson.dumps(pairs).decode()}
+        )
+        rows = result.all()
     found: list[list[Candidate]] = [[] for _ in keysets]
     hot: set[str] = set()
-    for r in rows:
-        if r.i < 0:
-            hot.add(r.id)
+    for i, lead_id, external_id, entity, group_id, normalized, shared, _rank in rows:
+        if i < 0:
+            hot.add(lead_id)
             continue
-        found[r.i].append(
+        found[i].append(
             Candidate(
-                id=r.id,
-                external_id=r.external_id,
-                entity=r.entity,
-                group_id=r.group_id,
-                shared_keys=r.shared,
-                lead=normalized_from_dict(orjson.loads(r.normalized)),
+                id=lead_id,
+                external_id=external_id,
+                entity=entity,
+                group_id=group_id,
+                shared_keys=shared,
+                lead=normalized_from_dict(orjson.loads(normalized)),
             )
         )
     return [

@@ -70,11 +70,19 @@ async def expire_keys(conn: AsyncConnection, tenant_id: str, at: datetime) -> in
     return result.rowcount
 
 
-async def tenant_for_key(conn: AsyncConnection, key_hash: str) -> Tenant | None:
-    """The tenant a live key belongs to; the hash is compared in constant time as well."""
+@dataclass(frozen=True, slots=True)
+class LiveKey:
+    """A key that works now, its tenant, and when it stops (None: never)."""
+
+    tenant: Tenant
+    expires_at: datetime | None
+
+
+async def live_key(conn: AsyncConnection, key_hash: str) -> LiveKey | None:
+    """The live key with this hash; the hash is compared in constant time as well."""
     row = (
         await conn.execute(
-            select(api_key.c.key_hash, tenant.c.id, tenant.c.name)
+            select(api_key.c.key_hash, api_key.c.expires_at, tenant.c.id, tenant.c.name)
             .join(tenant, tenant.c.id == api_key.c.tenant_id)
             .where(
                 api_key.c.key_hash == key_hash,
@@ -84,7 +92,16 @@ async def tenant_for_key(conn: AsyncConnection, key_hash: str) -> Tenant | None:
     ).one_or_none()
     if row is None or not hmac.compare_digest(row.key_hash, key_hash):
         return None
-    return Tenant(id=row.id, name=row.name)
+    expires_at = row.expires_at
+    if expires_at is not None and expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    return LiveKey(Tenant(id=row.id, name=row.name), expires_at)
+
+
+async def tenant_for_key(conn: AsyncConnection, key_hash: str) -> Tenant | None:
+    """The tenant a live key belongs to."""
+    key = await live_key(conn, key_hash)
+    return None if key is None else key.tenant
 
 
 async def get_tenant(conn: AsyncConnection, tenant_id: str) -> Tenant | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.types import NormalizedLead, normalized_to_dict
 from app.store import index, leads, tables, tenants
 from app.store.engine import transaction
 from app.store.errors import NotFound
+from tests.store.statements import recorded
 
 T = tables.DEFAULT_TENANT_ID
 
@@ -40,17 +41,11 @@ async def test_many_keys_take_one_statement_ranked_by_shared_keys(engine: AsyncE
     await store(engine, "a", ["phone:1", "email:x"])
     await store(engine, "b", ["phone:1", "email:y", "co:z"])
     await store(engine, "c", ["phone:2"])
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        found = await candidates(engine, ["phone:1", "email:y", "co:z", "nothing:here"])
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
-    assert found == [("b", 3), ("a", 1)]
+    async with transaction(engine) as conn, recorded(conn) as statements:
+        search = await index.find_candidates(
+            conn, T, ["phone:1", "email:y", "co:z", "nothing:here"]
+        )
+    assert [(c.id, c.shared_keys) for c in search.candidates] == [("b", 3), ("a", 1)]
     assert len([s for s in statements if "lead_key" in s]) == 1, "cap and fetch in one statement"
 
 
@@ -142,17 +137,8 @@ async def test_many_leads_in_one_statement_answer_as_each_would_alone(engine: As
         ["nothing:here"],
         ["phone:1", "co:z"],
     ]
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        async with transaction(engine) as conn:
-            many = await index.find_candidates_many(conn, T, keysets, limit=2, hot_key_cap=3)
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    async with transaction(engine) as conn, recorded(conn) as statements:
+        many = await index.find_candidates_many(conn, T, keysets, limit=2, hot_key_cap=3)
     assert len([s for s in statements if "lead_key" in s]) == 1
     async with transaction(engine) as conn:
         alone = [

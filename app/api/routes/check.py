@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from app.api import convert, flows
-from app.api.deps import EngineDep, PolicyDep, SettingsDep, TenantDep, region_of
+from app.api.deps import CallerDep
 from app.api.limits import MAX_BATCH, BodyTooLarge
 from app.api.schemas.check import CheckBatchRequest, CheckBatchResult, CheckRequest, CheckResult
 from app.api.schemas.error import responses
@@ -23,18 +23,16 @@ async def check_lead(
     *,
     request: Request,
     body: CheckRequest,
-    tenant: TenantDep,
-    policy: PolicyDep,
-    engine: EngineDep,
-    settings: SettingsDep,
+    caller: CallerDep,
 ) -> CheckResult:
     incoming = flows.Incoming(body.lead.to_domain(), body.lead.to_json())
+    policy = caller.policy
     outcome = await flows.check(
-        engine,
-        tenant.id,
+        caller.engine,
+        caller.tenant.id,
         policy,
         incoming,
-        region_of(body.region, settings, policy),
+        caller.region(body.region),
         register=body.register_,
     )
     request.app.state.metrics.skipped(outcome.skipped_keys)
@@ -51,20 +49,18 @@ async def check_batch(
     *,
     request: Request,
     body: CheckBatchRequest,
-    tenant: TenantDep,
-    policy: PolicyDep,
-    engine: EngineDep,
-    settings: SettingsDep,
+    caller: CallerDep,
 ) -> CheckBatchResult:
     if len(body.leads) > MAX_BATCH:
         raise BodyTooLarge(f"a batch holds at most {MAX_BATCH} leads, got {len(body.leads)}")
     batch = [flows.Incoming(lead.to_domain(), lead.to_json()) for lead in body.leads]
+    policy = caller.policy
     outcomes = await flows.check_batch(
-        engine,
-        tenant.id,
+        caller.engine,
+        caller.tenant.id,
         policy,
         batch,
-        region_of(body.region, settings, policy),
+        caller.region(body.region),
         register=body.register_,
     )
     for outcome in outcomes:

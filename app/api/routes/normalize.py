@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api import convert, flows
-from app.api.deps import MxDep, PolicyDep, SettingsDep, TenantDep, region_of
+from app.api.deps import CallerDep
 from app.api.schemas.check import NormalizeRequest, NormalizeResult
 from app.api.schemas.error import responses
 
@@ -18,15 +18,8 @@ router = APIRouter(prefix="/v1", tags=["normalize"])
     summary="The lead in canonical form, its issues and its blocking keys",
     responses=responses(400, 401, 413, 422, 503, 429),
 )
-async def normalize_lead(
-    body: NormalizeRequest,
-    _tenant: TenantDep,
-    policy: PolicyDep,
-    settings: SettingsDep,
-    mx: MxDep,
-) -> NormalizeResult:
-    region = region_of(body.region, settings, policy)
-    result = flows.normalize_only(body.lead.to_domain(), region, policy)
-    if mx is not None:
-        result = result.with_issues(await mx.issues(result.lead.email))
+async def normalize_lead(body: NormalizeRequest, caller: CallerDep) -> NormalizeResult:
+    result = flows.normalize_only(body.lead.to_domain(), caller.region(body.region), caller.policy)
+    if caller.mx is not None:
+        result = result.with_issues(await caller.mx.issues(result.lead.email))
     return convert.normalize_result(result)

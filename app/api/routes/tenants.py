@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from app.api import auth, flows
 from app.api.deps import EngineDep, require_admin
@@ -38,10 +38,13 @@ async def create_tenant(body: TenantRequest, engine: EngineDep) -> TenantCreated
     responses=responses(400, 401, 404, 413, 422, 503),
     dependencies=[Depends(require_admin)],
 )
-async def create_tenant_key(tenant_id: str, body: KeyRequest, engine: EngineDep) -> KeyCreated:
+async def create_tenant_key(
+    request: Request, tenant_id: str, body: KeyRequest, engine: EngineDep
+) -> KeyCreated:
     rotated = await auth.rotate_key(
         engine, tenant_id, timedelta(seconds=body.grace_seconds), datetime.now(UTC)
     )
+    request.app.state.key_cache.forget_tenant(tenant_id)
     return KeyCreated(
         tenant_id=rotated.tenant_id,
         api_key=rotated.api_key,
