@@ -36,9 +36,13 @@ class CandidateSearch:
 # changes and the driver prepares it once per connection. `counted` is each key's number of
 # index entries, read with LIMIT cap + 1 so a switchboard number or a free-mail domain costs
 # at most that many entries; `shared` joins only the keys under the cap; `ranked` orders each
-# lead's live records on narrow columns, and only the best `limit` are read whole (on a
-# 1M index a batch's statement took an eighth longer sorting every candidate's JSON); the
-# keys over the cap come back as rows of their own.
+# lead's records by shared keys on the key index alone, and only the best `limit` are read
+# from the lead table; the keys over the cap come back as rows of their own.
+#
+# Ranking needs no look at the lead table because only live records hold keys: a delete or
+# purge removes a record's keys and a merge empties the merged-away record's (an unmerge
+# gives them back). On a 1M index reading every sharer's row to check it was alive took
+# most of the statement's time. The final join still checks liveness, as a guard.
 _LOOKUP_BODY = """
 counted AS (
     SELECT d.key, (
@@ -55,23 +59,20 @@ shared AS (
     FROM wanted AS w
     JOIN counted AS c ON c.key = w.key AND c.n <= :cap
     JOIN lead_key AS k ON k.tenant_id = :tenant AND k.key = w.key
+    WHERE k.lead_id <> :exclude
     GROUP BY w.i, k.lead_id
 ),
 ranked AS (
-    SELECT s.i, l.id, s.shared,
-           row_number() OVER (
-               PARTITION BY s.i ORDER BY s.shared DESC, l.created_at, l.id
-           ) AS rank
-    FROM shared AS s
-    JOIN lead AS l ON l.id = s.lead_id
-    WHERE l.tenant_id = :tenant AND l.deleted_at IS NULL AND l.merged_into IS NULL
-      AND l.id <> :exclude
+    SELECT i, lead_id AS id, shared,
+           row_number() OVER (PARTITION BY i ORDER BY shared DESC, lead_id) AS rank
+    FROM shared
 )
 SELECT r.i, r.id, l.external_id, l.entity, l.group_id,
        CAST(l.normalized AS TEXT) AS normalized, r.shared, r.rank
 FROM ranked AS r
 JOIN lead AS l ON l.id = r.id
 WHERE r.rank <= :limit
+  AND l.tenant_id = :tenant AND l.deleted_at IS NULL AND l.merged_into IS NULL
 UNION ALL
 SELECT -1, key, NULL, NULL, NULL, NULL, n, 0 FROM counted WHERE n > :cap
 ORDER BY 1, 8
