@@ -21,7 +21,6 @@ import asyncio
 import multiprocessing
 import sys
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,6 +37,7 @@ from app.api.schemas.lead import Lead
 from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import normalized_to_dict
 from app.evaluation.generate import generate
+from app.store.ids import time_ordered_id
 from app.store.migrate import upgrade
 from app.store.tables import DEFAULT_TENANT_ID
 
@@ -130,7 +130,7 @@ def _rows(job: Job) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
     for i, record in enumerate(chunk(job.seed, job.index).stored[: job.size]):
         body = Lead.model_validate(record["lead"])
         prepared = flows.normalize_only(body.to_domain(), region_of(record["lead"]), DEFAULT_POLICY)
-        lead_id = str(uuid.uuid4())
+        lead_id = time_ordered_id()
         group_id = groups.setdefault(record["cluster"], lead_id)
         normalized = normalized_to_dict(prepared.lead)
         at = start + timedelta(microseconds=i)

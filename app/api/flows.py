@@ -7,7 +7,6 @@ it in one transaction: a failure anywhere leaves nothing stored.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from app.store import (
     touchpoints,
 )
 from app.store.engine import reading, transaction
+from app.store.ids import time_ordered_id
 from app.store.records import AuditEntry, Candidate, StoredLead
 
 
@@ -229,7 +229,7 @@ async def _insert(
     prepared: Normalized,
     group_id: str | None,
 ) -> StoredLead:
-    lead_id = str(uuid.uuid4())
+    lead_id = time_ordered_id()
     stored = await leads.insert_lead(
         conn,
         lead_id=lead_id,

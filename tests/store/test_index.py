@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -10,6 +12,7 @@ from app.domain.types import NormalizedLead, normalized_to_dict
 from app.store import index, leads, tables, tenants
 from app.store.engine import transaction
 from app.store.errors import NotFound
+from app.store.ids import time_ordered_id
 from tests.store.statements import recorded
 
 T = tables.DEFAULT_TENANT_ID
@@ -162,3 +165,13 @@ async def test_exclude_leaves_one_record_out(engine: AsyncEngine) -> None:
     async with transaction(engine) as conn:
         found = await index.find_candidates(conn, T, ["phone:1"], exclude="a")
     assert [c.id for c in found.candidates] == ["b"]
+
+
+async def test_equally_good_candidates_come_oldest_first(engine: AsyncEngine) -> None:
+    older = time_ordered_id()
+    await asyncio.sleep(0.002)
+    newer = time_ordered_id()
+    await store(engine, newer, ["co:z"])
+    await store(engine, older, ["co:z"])
+    assert await candidates(engine, ["co:z"], limit=1) == [(older, 1)]
+    assert await candidates(engine, ["co:z"]) == [(older, 1), (newer, 1)]
