@@ -5,8 +5,8 @@
    find the earlier rows sharing a key (`app.domain.batch_index`) and, with `--against`,
    the stored records sharing one, and let `app.domain.match.match` decide among them
    all; then score it with the policy's scoring model and the decision's tags, exactly
-   as `/v1/check` does with `score_in_check`. A sure duplicate links the row to the
-   rows it duplicates (union-find). Each row's outcome goes to the work file; every
+   as `/v1/check` does with `score_in_check`. A sure duplicate joins its best match's
+   group, as over HTTP (union-find). Each row's outcome goes to the work file; every
    few thousand rows a checkpoint records how far it got, so an interrupted run
    resumes there.
 2. **Write**, once every row is decided and the groups are final: the cleaned file
@@ -131,6 +131,7 @@ class Cleaner:
         self.groups = Groups()
         self.valid = bytearray()
         self.stored_groups: dict[int, str] = {}
+        self.joined: dict[str, int] = {}  # a stored group -> the first row found in it
         self.now = datetime.now(UTC)
         self.fingerprint = state.fingerprint(
             options.input,
@@ -183,14 +184,23 @@ class Cleaner:
             self.say(f"resuming after row {found.rows:,} (an earlier run was interrupted)")
 
     def _remember(self, record: Record) -> None:
-        """Put a decided row into the index, the groups and the master flags."""
+        """Put a decided row into the index, the groups and the master flags.
+
+        A row joins the group of its best match only, as `/v1/check` does: the row it
+        duplicates, or the stored group it was found in (rows found in one stored group
+        are one group).
+        """
         position = self.groups.add()
         for other in record["dups"]:
             self.groups.union(position, other)
         self.index.add(position, record["keys"])
         self.valid.append(record["valid"])
-        if record["stored_group"]:
-            self.stored_groups[position] = record["stored_group"]
+        stored_group = record["stored_group"]
+        if stored_group:
+            self.stored_groups[position] = stored_group
+            first = self.joined.setdefault(stored_group, position)
+            if first != position:
+                self.groups.union(position, first)
 
     async def _decide(self) -> None:
         progress = Progress(

@@ -55,13 +55,18 @@ class Verdict:
 
     @property
     def duplicates(self) -> tuple[int, ...]:
-        """Earlier rows of the batch this lead surely duplicates (stored records left out)."""
+        """The earlier row this lead joins: its best match, when that is a sure duplicate
+        and a row of the batch (a stored record is not a row).
+
+        Only the best, as `/v1/check` joins only the best match's group: linking every
+        sure match chained distinct people through one shared switchboard or a nameless
+        record, and on generated files it cost far more precision than it found.
+        """
+        best = self.decision.matches[0] if self.decision.matches else None
+        if best is None or best.decision != "duplicate":
+            return ()
         rows = {str(p): p for p in self.search.positions}
-        return tuple(
-            rows[m.candidate_id]
-            for m in self.decision.matches
-            if m.decision == "duplicate" and m.candidate_id in rows
-        )
+        return (rows[best.candidate_id],) if best.candidate_id in rows else ()
 
 
 def key_hash(key: str) -> int:

@@ -71,10 +71,17 @@ def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     shared = {p for p in set(a.phone) & set(b.phone) if not _junk_phone(p)}
     if not shared:
         return Level("different", 0.0)
-    kinds = dict(zip(a.phone, a.phone_kinds, strict=False))
-    if any(kinds.get(p) in _MOBILE_KINDS for p in shared):
+    if any(_mobile_on_both(p, a, b) for p in shared):
         return Level("exact_mobile", 1.0)
     return Level("exact_fixed", 1.0)
+
+
+def _mobile_on_both(phone: str, a: NormalizedLead, b: NormalizedLead) -> bool:
+    """A mobile only when neither record knows it as anything else: one record writing it
+    with an extension makes it a switchboard. A side that records no kind takes the other's."""
+    kind_a = dict(zip(a.phone, a.phone_kinds, strict=False)).get(phone)
+    kind_b = dict(zip(b.phone, b.phone_kinds, strict=False)).get(phone, kind_a)
+    return (kind_a or kind_b) in _MOBILE_KINDS and kind_b in _MOBILE_KINDS
 
 
 def _email(a: NormalizedLead, b: NormalizedLead) -> Level | None:

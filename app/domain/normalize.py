@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.domain import address as address_module
 from app.domain import website
 from app.domain.parse import Parsed, parse_lead
+from app.domain.phone import kinds_by_number
 from app.domain.policy import Blocklist
 from app.domain.text import clean_optional
 from app.domain.types import Issue, NormalizedLead, RawLead
@@ -22,7 +23,7 @@ def normalize_lead(
 
 
 def _normalized(raw: RawLead, parsed: Parsed) -> NormalizedLead:
-    phones = {p.e164: p.kind for p in parsed.phones.phones}
+    phones = kinds_by_number(parsed.phones.phones)
     person, company, uscc, address = parsed.person, parsed.company, parsed.uscc, parsed.address
     plain = {name: clean_optional(getattr(raw, name)) for name in _PLAIN_FIELDS}
     country = plain.pop("country")

@@ -114,6 +114,21 @@ def parse_phones(values: Iterable[str], region: str) -> PhoneParse:
     return PhoneParse(tuple(phones.values()), tuple(rejected))
 
 
+def kinds_by_number(phones: Iterable[Phone]) -> dict[str, str]:
+    """Each number's kind, in first-seen order.
+
+    A number written with an extension somewhere is a switchboard: where the numbering plan
+    cannot tell fixed lines from mobiles (North America: `fixed_line_or_mobile`) it counts
+    as a fixed line, so colleagues sharing it do not look like one person's mobile.
+    """
+    kinds: dict[str, str] = {}
+    for phone in phones:
+        switchboard = phone.extension is not None and phone.kind == "fixed_line_or_mobile"
+        if switchboard or phone.e164 not in kinds:
+            kinds[phone.e164] = "fixed_line" if switchboard else phone.kind
+    return kinds
+
+
 def _default_region(region: str) -> str:
     upper = region.strip().upper()
     return upper if upper in phonenumbers.SUPPORTED_REGIONS else _UNKNOWN_REGION

@@ -275,9 +275,11 @@ DEFAULT_RULES = (
     _people_duplicate("same_identity", {"identity": ("exact",)}),
     _people_duplicate("identity_and_model", {"identity": ("one_edit",)}, 0.99),
     _people_duplicate("email_and_name", {"email": ("exact", "same_key"), "name": _NAME_COMPATIBLE}),
+    # A shared fixed line is often the company's switchboard: with one name missing the two
+    # records could be any two colleagues, so that case is left to `only_phone` (review).
     _people_duplicate(
         "phone_and_company",
-        {"phone": _ANY_PHONE, "company": _SAME_COMPANY, "name": _NAME_COMPATIBLE},
+        {"phone": _ANY_PHONE, "company": _SAME_COMPANY, "name": _NAME_AGREES},
     ),
     _people_duplicate("mobile_and_name", {"phone": ("exact_mobile",), "name": _NAME_COMPATIBLE}),
     _people_review(

@@ -5,6 +5,7 @@ Real databases (SQLite and PostgreSQL), the real app over ASGI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import httpx
@@ -28,17 +29,28 @@ async def test_a_file_and_http_give_the_same_verdicts(
     leads = generated(60, seed=9)
     assert (await client.put("/v1/config", json={"score_in_check": True})).status_code == 200
     over_http = []
+    http_groups = []
     for one in leads:
         body = (await client.post("/v1/check", json={"lead": one, "register": True})).json()
         best = body["matches"][0]["rule"] if body["matches"] else ""
         score = body["score"]
         over_http.append((body["decision"], best, score["score"], score["grade"], score["pool"]))
+        http_groups.append(body["group_id"])
 
     path = write_csv(tmp_path / "leads.csv", [as_row(one) for one in leads])
     rows = read_csv((await clean(path, tmp_path / "out", policy=SCORING_POLICY)).cleaned)
     in_file = [(r["decision"], r["rule"], int(r["score"]), r["grade"], r["pool"]) for r in rows]
     assert in_file == over_http
     assert {d for d, *_ in in_file} >= {"unique", "duplicate"}
+    assert partition(r["group_id"] for r in rows) == partition(http_groups)
+
+
+def partition(group_ids: Iterable[str]) -> set[frozenset[int]]:
+    """The rows grouped together, whatever the groups are called."""
+    groups: dict[str, set[int]] = {}
+    for row, group in enumerate(group_ids):
+        groups.setdefault(group, set()).add(row)
+    return {frozenset(rows) for rows in groups.values()}
 
 
 async def _stored(engine: AsyncEngine) -> int:

@@ -23,6 +23,21 @@ CASES = [
     ("phone", {"phone": ("13800138001",)}, {"phone": ("+86 138 0013 8001",)}, "exact_mobile"),
     ("phone", {"phone": ("010-88886666",)}, {"phone": ("(010) 8888 6666",)}, "exact_fixed"),
     ("phone", {"phone": ("13800138001",)}, {"phone": ("13900139002",)}, "different"),
+    # North American numbers cannot be told mobile or fixed; an extension on either side
+    # makes the shared number a switchboard.
+    ("phone", {"phone": ("+1 512 771 1201",)}, {"phone": ("+1 (512) 771-1201",)}, "exact_mobile"),
+    (
+        "phone",
+        {"phone": ("+1 512 771 1201",)},
+        {"phone": ("+1.512.771.1201 #520",)},
+        "exact_fixed",
+    ),
+    (
+        "phone",
+        {"phone": ("+1 512 771 1201 ext 7",)},
+        {"phone": ("+1.512.771.1201",)},
+        "exact_fixed",
+    ),
     ("email", {"email": ("a@x-corp.com",)}, {"email": ("A@X-Corp.com",)}, "exact"),
     ("email", {"email": ("j.doe+a@gmail.com",)}, {"email": ("jdoe@gmail.com",)}, "same_key"),
     ("email", {"email": ("jdoe@x-corp.com",)}, {"email": ("jdoe@y-corp.com",)}, "same_local"),

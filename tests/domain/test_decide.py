@@ -51,6 +51,17 @@ PAIRS = [
         {"name": "王伟", "company": "阿里巴巴网络技术有限公司"},
         ("unique", None),
     ),
+    # A nameless record on the company's switchboard could be any colleague: review.
+    (
+        {"phone": ("010-88886666",), "company": CO},
+        {"name": "李娜", "phone": ("01088886666",), "company": CO},
+        ("possible_duplicate", "only_phone"),
+    ),
+    (
+        {"name": "Rebecca O'Brien", "phone": ("+1 512 771 1201 #520",), "company": "Maple Co."},
+        {"phone": ("+1 512 771 1201",), "company": "Maple Co."},
+        ("possible_duplicate", "only_phone"),
+    ),
     (
         {"name": "王伟", "company": CO},
         {"name": "王伟", "company": "字节跳动科技"},

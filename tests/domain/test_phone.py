@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from app.domain.phone import Phone, PhoneParse, parse_phones
+from app.domain.phone import Phone, PhoneParse, kinds_by_number, parse_phones
 
 CASES = Path(__file__).parent / "cases" / "phone.tsv"
 
@@ -80,6 +80,24 @@ def test_one_number_with_and_without_extension_are_two_phones() -> None:
         ("+861088886666", None),
         ("+861088886666", "8001"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("values", "kinds"),
+    [
+        (["+1 415 555 2671"], {"+14155552671": "fixed_line_or_mobile"}),
+        (["+1 415 555 2671 x12"], {"+14155552671": "fixed_line"}),
+        (["+1 415 555 2671", "+1 415-555-2671 ext. 9"], {"+14155552671": "fixed_line"}),
+        (
+            ["13800138001", "010-88886666 转 8001"],
+            {"+8613800138001": "mobile", "+861088886666": "fixed_line"},
+        ),
+    ],
+)
+def test_a_number_written_with_an_extension_is_a_fixed_line(
+    values: list[str], kinds: dict[str, str]
+) -> None:
+    assert kinds_by_number(parse_phones(values, "CN").phones) == kinds
 
 
 def test_repeated_rejections_are_reported_once() -> None:
