@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,6 +24,10 @@ from app.domain.types import NormalizedLead, normalized_from_dict
 Record = dict[str, Any]
 RECENT = 20_000
 """How many of the latest leads stay in memory as values."""
+READ_BACK = 20_000
+"""How many leads read back from disk stay in memory, the most recently used: a company's
+records are asked for again and again while its colleagues arrive, and parsing a row back
+cost as much as comparing it."""
 
 
 class Spill:
@@ -34,6 +39,7 @@ class Spill:
         self._end = 0
         self._recent: dict[int, NormalizedLead] = {}
         self._keep = recent
+        self._read_back: OrderedDict[int, NormalizedLead] = OrderedDict()
         self._writer: BinaryIO | None = None
         self._reader: int | None = None
         self._flushed = 0
@@ -93,8 +99,16 @@ class Spill:
 
     def __getitem__(self, position: int) -> NormalizedLead:
         lead = self._recent.get(position)
-        if lead is None:
-            lead = normalized_from_dict(self.record(position)["n"])
+        if lead is not None:
+            return lead
+        lead = self._read_back.get(position)
+        if lead is not None:
+            self._read_back.move_to_end(position)
+            return lead
+        lead = normalized_from_dict(self.record(position)["n"])
+        self._read_back[position] = lead
+        if len(self._read_back) > READ_BACK:
+            self._read_back.popitem(last=False)
         return lead
 
     def records(self) -> Iterator[Record]:
