@@ -259,13 +259,37 @@ def _account_rule(
     )
 
 
+def _account_review(name: str, when: dict[str, tuple[str, ...]]) -> MatchRule:
+    """Two accounts that may be one company: a person decides."""
+    return MatchRule(
+        name=name,
+        when=when,
+        lead_entities=("account",),
+        candidate_entities=("account",),
+        decision="possible_duplicate",
+        action="review",
+        tags=("possible_duplicate",),
+    )
+
+
 _ANY_PHONE = ("exact_mobile", "exact_fixed")
 DEFAULT_RULES = (
     _account_rule("same_account_id", {"company": ("uscc_equal",)}, ("account",)),
+    # Same name and nothing that says otherwise; a second phone, city or postcode that
+    # differs may be another company of that name (or a branch): a person looks.
     _account_rule(
         "same_account_name",
-        {"company": ("core_equal",), "website": ("equal", MISSING)},
+        {
+            "company": ("core_equal",),
+            "website": ("equal", MISSING),
+            "phone": (*_ANY_PHONE, MISSING),
+            "city": ("equal", MISSING),
+            "postcode": ("equal", MISSING),
+        },
         ("account",),
+    ),
+    _account_review(
+        "account_name_only", {"company": ("core_equal",), "website": ("equal", MISSING)}
     ),
     _account_rule(
         "existing_account",

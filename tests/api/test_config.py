@@ -11,7 +11,12 @@ async def test_defaults_until_a_tenant_sets_its_own(client: httpx.AsyncClient) -
     body = (await client.get("/v1/config")).json()
     assert body["version"] == 0
     names = [r["name"] for r in body["policy"]["rules"]]
-    assert names[:3] == ["same_account_id", "same_account_name", "existing_account"]
+    assert names[:4] == [
+        "same_account_id",
+        "same_account_name",
+        "account_name_only",
+        "existing_account",
+    ]
     assert body["policy"]["hot_key_cap"] == 200
 
 

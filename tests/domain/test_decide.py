@@ -77,6 +77,23 @@ PAIRS = [
         {"entity": "account", "company": "字节跳动科技有限公司"},
         ("duplicate", "same_account_name"),
     ),
+    # Same name, but another phone and postcode: maybe another company of that name.
+    (
+        {
+            "entity": "account",
+            "company": "Northwind Ltd",
+            "phone": ("+44 113 732 2558",),
+            "postcode": "LS1 2YA",
+            "website": "northwind.com",
+        },
+        {
+            "entity": "account",
+            "company": "Northwind Consulting Ltd",
+            "phone": ("+44 121 387 1021",),
+            "postcode": "B3 2GF",
+        },
+        ("possible_duplicate", "account_name_only"),
+    ),
 ]
 
 
