@@ -40,6 +40,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds one database statement may take (lock waits included) before a 503.",
     )
+    report_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds one statement of the report (GET /v1/report, the console's "
+        "figures) may take: it reads all of a tenant's records, on its own small pool.",
+    )
     rate_limit: float = Field(
         default=0.0,
         ge=0,

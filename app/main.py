@@ -31,7 +31,7 @@ from app.api.routes import (
 )
 from app.config import Settings
 from app.console import routes as console
-from app.store.engine import create_engine
+from app.store.engine import create_engine, is_sqlite
 
 DESCRIPTION = """\
 leadgate keeps a CRM's lead data clean at the door: call it before saving a lead
@@ -45,6 +45,23 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+REPORT_POOL_SIZE = 2
+
+
+def _report_engine(settings: Settings, engine: AsyncEngine) -> AsyncEngine:
+    """The report reads every record of a tenant: seconds on a million leads, past the
+    serving statement timeout. On PostgreSQL it gets a small pool of its own with
+    LEADGATE_REPORT_TIMEOUT; SQLite has one writer and no statement timeout to escape."""
+    if is_sqlite(engine):
+        return engine
+    return create_engine(
+        settings.database_url,
+        pool_size=REPORT_POOL_SIZE,
+        timeout=settings.db_timeout,
+        statement_timeout=settings.report_timeout,
+    )
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
     """Build the service; tests pass a ready engine, servers let the app open its own."""
     settings = settings or Settings()
@@ -56,11 +73,15 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         statement_timeout=settings.db_statement_timeout,
     )
 
+    report_engine = _report_engine(settings, engine) if own_engine else engine
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         if own_engine:
             await engine.dispose()
+            if report_engine is not engine:
+                await report_engine.dispose()
 
     app = FastAPI(
         title="leadgate",
@@ -71,6 +92,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.report_engine = report_engine
     app.state.metrics = Metrics()
     app.state.policy_cache = PolicyCache()
     app.state.key_cache = KeyCache()

@@ -29,7 +29,14 @@ async def get_engine(request: Request) -> AsyncEngine:
     return engine
 
 
+async def get_report_engine(request: Request) -> AsyncEngine:
+    """The engine for the report's long reads (its own pool and statement timeout)."""
+    engine: AsyncEngine = request.app.state.report_engine
+    return engine
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ReportEngineDep = Annotated[AsyncEngine, Depends(get_report_engine)]
 EngineDep = Annotated[AsyncEngine, Depends(get_engine)]
 _bearer = HTTPBearer(auto_error=False, description="The tenant's API key (or the admin key).")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

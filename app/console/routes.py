@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from app.api import auth, flows, records_flows, report_flows
-from app.api.deps import EngineDep, SettingsDep
+from app.api.deps import EngineDep, ReportEngineDep, SettingsDep
 from app.api.schemas.report import ReportResult
 from app.console import charts, i18n, reads, views, web
 from app.console import session as sessions
@@ -318,7 +318,7 @@ async def _by_id(engine: EngineDep, tenant_id: str, lead_id: str) -> list[Stored
 
 @router.get("/report", name="console_report")
 async def report(
-    request: Request, signed: web.SignedDep, engine: EngineDep, days: Text = None
+    request: Request, signed: web.SignedDep, engine: ReportEngineDep, days: Text = None
 ) -> Response:
     """The figures of `GET /v1/report` (same flow, same shaping), drawn."""
     span = _number(days, REPORT_DAYS, MAX_REPORT_DAYS)

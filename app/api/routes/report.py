@@ -8,7 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api import report_flows
-from app.api.deps import EngineDep, PolicyDep, SettingsDep, TenantDep, region_of
+from app.api.deps import (
+    EngineDep,
+    PolicyDep,
+    ReportEngineDep,
+    SettingsDep,
+    TenantDep,
+    region_of,
+)
 from app.api.schemas.error import responses
 from app.api.schemas.report import OutcomeRequest, OutcomeResult, ReportResult
 
@@ -55,7 +62,7 @@ async def record_outcome(
 )
 async def get_report(
     tenant: TenantDep,
-    engine: EngineDep,
+    engine: ReportEngineDep,
     days: Annotated[
         int,
         Query(
