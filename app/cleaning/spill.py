@@ -2,8 +2,8 @@
 
 Every row's outcome (its cells, Lead JSON, normalized form, issues, keys, verdict,
 score) is appended here as it is decided. The batch index asks for earlier leads by
-position and gets them read back from this file (the most recent few thousand are
-kept in memory, since a file's duplicates often sit close together). The writers
+position and gets them read back from this file (the most recently written or read
+are kept in memory). The writers
 read it front to back once every row is decided; a resumed run replays it to rebuild
 the index exactly as it was.
 """
@@ -22,24 +22,21 @@ import orjson
 from app.domain.types import NormalizedLead, normalized_from_dict
 
 Record = dict[str, Any]
-RECENT = 20_000
-"""How many of the latest leads stay in memory as values."""
-READ_BACK = 20_000
-"""How many leads read back from disk stay in memory, the most recently used: a company's
-records are asked for again and again while its colleagues arrive, and parsing a row back
-cost as much as comparing it."""
+KEPT = 40_000
+"""How many leads stay in memory as values, the most recently written or read: a file's
+duplicates often sit close together, and a company's records are asked for again and again
+while its colleagues arrive (parsing a row back cost as much as comparing it)."""
 
 
 class Spill:
     """Append-only rows with their byte offsets; leads read back by position."""
 
-    def __init__(self, path: Path, *, recent: int = RECENT) -> None:
+    def __init__(self, path: Path, *, kept: int = KEPT) -> None:
         self.path = path
         self._starts = array("q")
         self._end = 0
-        self._recent: dict[int, NormalizedLead] = {}
-        self._keep = recent
-        self._read_back: OrderedDict[int, NormalizedLead] = OrderedDict()
+        self._kept: OrderedDict[int, NormalizedLead] = OrderedDict()
+        self._keep = kept
         self._writer: BinaryIO | None = None
         self._reader: int | None = None
         self._flushed = 0
@@ -76,9 +73,7 @@ class Spill:
         self._writer.write(line)
         position = len(self._starts)
         self._remember(record, len(line))
-        self._recent[position] = lead
-        if len(self._recent) > self._keep:
-            del self._recent[next(iter(self._recent))]
+        self._keep_in_memory(position, lead)
 
     def flush(self) -> int:
         """Everything appended on disk (fsynced); the byte count a checkpoint can trust."""
@@ -98,18 +93,18 @@ class Spill:
         return dict(orjson.loads(os.pread(self._reader, end - start, start)))
 
     def __getitem__(self, position: int) -> NormalizedLead:
-        lead = self._recent.get(position)
+        lead = self._kept.get(position)
         if lead is not None:
-            return lead
-        lead = self._read_back.get(position)
-        if lead is not None:
-            self._read_back.move_to_end(position)
+            self._kept.move_to_end(position)
             return lead
         lead = normalized_from_dict(self.record(position)["n"])
-        self._read_back[position] = lead
-        if len(self._read_back) > READ_BACK:
-            self._read_back.popitem(last=False)
+        self._keep_in_memory(position, lead)
         return lead
+
+    def _keep_in_memory(self, position: int, lead: NormalizedLead) -> None:
+        self._kept[position] = lead
+        if len(self._kept) > self._keep:
+            self._kept.popitem(last=False)
 
     def records(self) -> Iterator[Record]:
         """Every row, front to back."""
