@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.api import clean_flows, flows
 from app.cleaning import mapping
 from app.cleaning.errors import CleanError
-from app.cleaning.pipeline import Cleaner, Interrupted, Options
+from app.cleaning.pipeline import AUTO_WORKERS_FROM_ROWS, Cleaner, Interrupted, Options
 from app.domain.policy import DEFAULT_POLICY, Policy
 from app.store.engine import create_engine
 from app.store.errors import StoreError
@@ -66,8 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
-        help="processes that normalize rows, for idle cores (default: 1, this process)",
+        default=None,
+        help="processes that prepare and judge rows (default: one per core for a file of "
+        f"{AUTO_WORKERS_FROM_ROWS:,} rows or more, else this process alone)",
     )
 
 

@@ -5,10 +5,11 @@
    find the earlier rows sharing a key (`app.domain.batch_index`) and, with `--against`,
    the stored records sharing one, and let `app.domain.match.match` decide among them
    all; then score it with the policy's scoring model and the decision's tags, exactly
-   as `/v1/check` does with `score_in_check`. A sure duplicate joins its best match's
-   group, as over HTTP (union-find). Each row's outcome goes to the work file; every
-   few thousand rows a checkpoint records how far it got, so an interrupted run
-   resumes there.
+   as `/v1/check` does with `score_in_check`. Preparing and judging a row run in worker
+   processes (`app.cleaning.prepare`); the index lookup runs here, in file order. A
+   sure duplicate joins its best match's group, as over HTTP (union-find). Each row's
+   outcome goes to the work file; every few thousand rows a checkpoint records how far
+   it got, so an interrupted run resumes there.
 2. **Write**, once every row is decided and the groups are final: the cleaned file
    (every row with its verdict, group and master flag), the merged file (one row per
    group, the group folded into its master by the survivorship policy) and the report.
@@ -19,12 +20,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -32,23 +37,27 @@ import orjson
 
 from app.cleaning import html, mapping, state
 from app.cleaning.errors import CleanError
-from app.cleaning.prepare import Item, Prepared, prepared
+from app.cleaning.judge import Job, Outcome
+from app.cleaning.leads import LeadFile
+from app.cleaning.prepare import CHUNK, Prepared, Workers
 from app.cleaning.progress import Progress
 from app.cleaning.readers import open_source, read_rows
 from app.cleaning.report import Report, summary
 from app.cleaning.rows import Layout, Merged, cleaned_json
 from app.cleaning.spill import Record, Spill
 from app.cleaning.writers import RowWriter, writer
-from app.domain import score, validate
-from app.domain.batch_index import BatchIndex, Groups, Verdict
+from app.domain.batch_index import BatchIndex, Groups
 from app.domain.match import Stored
 from app.domain.policy import Policy
-from app.domain.types import NormalizedLead, normalized_to_dict
+from app.domain.types import RawLead
 
 WORK_DIR = ".leadgate-work"
 CHECKPOINT_ROWS = 2000
 CHECKPOINT_SECONDS = 5.0
 YIELD_ROWS = 50
+AUTO_WORKERS_FROM_ROWS = 20_000
+Item = tuple[dict[str, Any], dict[str, Any], RawLead]
+"""A row: its cells, its Lead JSON, its domain value."""
 
 
 class Against(Protocol):
@@ -85,8 +94,8 @@ class Options:
     against: Against | None = None
     registrar: Registrar | None = None
     restart: bool = False
-    workers: int = 1
-    """Processes that normalize rows; 1: this process alone."""
+    workers: int | None = None
+    """Processes that prepare and judge rows; 1: this process alone; None: `auto_workers`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +105,14 @@ class Outputs:
     report_json: Path
     report_html: Path
     report: dict[str, Any]
+
+
+def auto_workers(estimated_rows: int | None, cores: int | None) -> int:
+    """One process per core (at most 8) for a big file; starting workers costs a second or
+    two, more than a small file takes in this process alone."""
+    if estimated_rows is None or estimated_rows < AUTO_WORKERS_FROM_ROWS or not cores:
+        return 1
+    return min(cores, 8)
 
 
 def output_paths(options: Options) -> tuple[Path, Path]:
@@ -128,6 +145,9 @@ class Cleaner:
         self.work = options.out / WORK_DIR
         self.spill = Spill(self.work / "rows.jsonl")
         self.index = BatchIndex.for_policy(options.policy)
+        self.leads: LeadFile | None = None
+        self.workers = options.workers or auto_workers(self.source.estimated_rows, os.cpu_count())
+        self._last_checkpoint = 0.0
         self.groups = Groups()
         self.valid = bytearray()
         self.stored_groups: dict[int, str] = {}
@@ -156,7 +176,9 @@ class Cleaner:
         try:
             if found is None:
                 shutil.rmtree(self.work, ignore_errors=True)
+            self.leads = LeadFile(self.work / "leads.jsonb")
             for record in self.spill.open(found.bytes if found else 0):
+                self._index(len(self.leads), record["keys"], orjson.dumps(record["n"]))
                 self._remember(record)
             self.resumed_at = len(self.spill)
             if not (found and found.complete):
@@ -170,6 +192,8 @@ class Cleaner:
             raise
         finally:
             self.spill.close()
+            if self.leads is not None:
+                self.leads.close()
         shutil.rmtree(self.work, ignore_errors=True)
         return outputs
 
@@ -177,14 +201,21 @@ class Cleaner:
         src = self.source
         rows = f", about {src.estimated_rows:,} rows" if src.estimated_rows else ""
         self.say(f"reading {src.path.name} ({src.describe()}{rows})")
+        if self.workers > 1:
+            self.say(f"deciding rows in {self.workers} worker processes")
         self.say("columns:")
         for line in self.columns.describe():
             self.say(line)
         if found is not None:
             self.say(f"resuming after row {found.rows:,} (an earlier run was interrupted)")
 
+    def _index(self, position: int, keys: Sequence[str], lead_json: bytes) -> None:
+        """Make a row findable by the rows after it: its keys and its normalized lead."""
+        self.index.add(position, keys)
+        self.leads_file().append(lead_json)
+
     def _remember(self, record: Record) -> None:
-        """Put a decided row into the index, the groups and the master flags.
+        """Put a decided row into the groups and the master flags.
 
         A row joins the group of its best match only, as `/v1/check` does: the row it
         duplicates, or the stored group it was found in (rows found in one stored group
@@ -193,7 +224,6 @@ class Cleaner:
         position = self.groups.add()
         for other in record["dups"]:
             self.groups.union(position, other)
-        self.index.add(position, record["keys"])
         self.valid.append(record["valid"])
         stored_group = record["stored_group"]
         if stored_group:
@@ -202,28 +232,39 @@ class Cleaner:
             if first != position:
                 self.groups.union(position, first)
 
+    def leads_file(self) -> LeadFile:
+        assert self.leads is not None
+        return self.leads
+
     async def _decide(self) -> None:
         progress = Progress(
             self.source.estimated_rows, start=len(self.spill), stream=self.progress_stream
         )
-        last = time.monotonic()
+        self._last_checkpoint = time.monotonic()
+        depth = 2 * self.workers
+        rows = self._items()
+        prepared: deque[tuple[list[Item], Future[list[Prepared]]]] = deque()
+        judged: deque[tuple[list[Item], list[Prepared], Future[list[Outcome]]]] = deque()
+        options = self.options
+        leads = self.leads_file()
         try:
-            policy, region = self.options.policy, self.options.region
-            for (cells, lead_json, _), ready in prepared(
-                self._items(), region, policy, workers=self.options.workers
-            ):
-                record, lead = await self._decide_row(cells, lead_json, ready)
-                self.spill.append(record, lead)
-                self._remember(record)
-                done = len(self.spill)
-                progress.update(done)
-                if self.on_row is not None:
-                    self.on_row(done)
-                if done % CHECKPOINT_ROWS == 0 or time.monotonic() - last > CHECKPOINT_SECONDS:
-                    self._checkpoint(complete=False)
-                    last = time.monotonic()
-                if done % YIELD_ROWS == 0:
-                    await asyncio.sleep(0)  # lets Ctrl-C (asyncio.run cancels the task) land
+            with Workers(
+                self.workers, options.region, options.policy, leads.path, self.now
+            ) as workers:
+                while True:
+                    while len(prepared) < depth and (chunk := list(islice(rows, CHUNK))):
+                        prepared.append((chunk, workers.prepare([item[2] for item in chunk])))
+                    if not prepared:
+                        break
+                    chunk, ready = prepared.popleft()
+                    done = ready.result()
+                    jobs = [await self._job(p) for p in done]
+                    leads.flush()
+                    judged.append((chunk, done, workers.judge(jobs)))
+                    while len(judged) > depth:
+                        await self._settle(*judged.popleft(), progress)
+                while judged:
+                    await self._settle(*judged.popleft(), progress)
         except (KeyboardInterrupt, asyncio.CancelledError):
             progress.close()
             self._checkpoint(complete=False)
@@ -232,6 +273,52 @@ class Cleaner:
         if not len(self.spill):
             raise CleanError(f"{self.source.path.name} has a header but no rows")
         self._checkpoint(complete=True)
+
+    async def _job(self, ready: Prepared) -> Job:
+        """Look the row up among the rows before it (and the stored index), then add it."""
+        position = len(self.leads_file())
+        stored: list[Stored] = []
+        stored_groups: dict[str, str] = {}
+        if self.options.against is not None:
+            stored, stored_groups = await self.options.against.candidates(ready.keys)
+        search = self.index.search(ready.keys)
+        self._index(position, ready.keys, ready.lead_json)
+        leads = self.leads_file()
+        return Job(
+            position,
+            leads.span(position),
+            ready.issues,
+            search,
+            tuple(leads.span(p) for p in search.positions),
+            tuple(stored),
+            stored_groups,
+        )
+
+    async def _settle(
+        self,
+        chunk: list[Item],
+        prepared: list[Prepared],
+        judged: Future[list[Outcome]],
+        progress: Progress,
+    ) -> None:
+        """Record the judged rows in file order: work file, groups, progress, checkpoints."""
+        for (cells, lead_json, _), ready, outcome in zip(
+            chunk, prepared, judged.result(), strict=True
+        ):
+            record = self._record(cells, lead_json, ready, outcome)
+            self.spill.append(record)
+            self._remember(record)
+            done = len(self.spill)
+            progress.update(done)
+            if self.on_row is not None:
+                self.on_row(done)
+            if done % CHECKPOINT_ROWS == 0 or (
+                time.monotonic() - self._last_checkpoint > CHECKPOINT_SECONDS
+            ):
+                self._checkpoint(complete=False)
+                self._last_checkpoint = time.monotonic()
+            if done % YIELD_ROWS == 0:
+                await asyncio.sleep(0)  # lets Ctrl-C (asyncio.run cancels the task) land
 
     def _checkpoint(self, *, complete: bool) -> None:
         written = self.spill.flush()
@@ -246,42 +333,19 @@ class Cleaner:
             lead = self.columns.lead(cells)
             yield cells, lead, mapping.raw_lead(lead)
 
-    async def _decide_row(
-        self, cells: dict[str, Any], lead_json: dict[str, Any], ready: Prepared
-    ) -> tuple[Record, NormalizedLead]:
-        policy = self.options.policy
-        lead, issues, lead_keys = ready.lead, ready.issues, ready.keys
-        stored: list[Stored] = []
-        stored_groups: dict[str, str] = {}
-        if self.options.against is not None:
-            stored, stored_groups = await self.options.against.candidates(lead_keys)
-        verdict = self.index.check(lead, lead_keys, self.spill, policy, stored)
-        decision = verdict.decision
-        scored = score.score_lead(lead, issues, [], policy.scoring, self.now, tags_in=decision.tags)
-        best = decision.matches[0] if decision.matches else None
-        match_row, match_id, stored_group = _best(verdict, best, stored_groups)
-        record = {
+    def _record(
+        self, cells: dict[str, Any], lead_json: dict[str, Any], ready: Prepared, outcome: Outcome
+    ) -> Record:
+        return {
             "row": len(self.spill) + 1,
             "cells": cells,
             "lead": lead_json,
-            "n": normalized_to_dict(lead),
-            "issues": _issue_rows(issues),
-            "keys": list(lead_keys),
-            "valid": validate.is_valid(issues),
-            "decision": decision.decision,
-            "action": decision.action,
-            "rule": best.rule if best else None,
-            "probability": round(best.score, 4) if best else None,
-            "match_row": match_row,
-            "match_id": match_id,
-            "stored_group": stored_group,
-            "dups": list(verdict.duplicates),
-            "score": scored.score,
-            "grade": scored.grade,
-            "pool": scored.pool,
-            "tags": list(scored.tags),
+            "n": orjson.Fragment(ready.lead_json),
+            "issues": _issue_rows(ready.issues),
+            "keys": list(ready.keys),
+            "valid": ready.valid,
+            **outcome.as_record(),
         }
-        return record, lead
 
     # --- 2. write -----------------------------------------------------------------------
 
@@ -362,18 +426,6 @@ class Cleaner:
                 self._checkpoint(complete=True)
         shown = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) or "none new"
         self.say(f"registered {sum(counts.values()):,} merged leads in the index ({shown})")
-
-
-def _best(
-    verdict: Verdict, best: Any, stored_groups: Mapping[str, str]
-) -> tuple[int | None, str | None, str | None]:
-    """The best match as a row of the file, or as a stored record (and its group if sure)."""
-    if best is None:
-        return None, None, None
-    if best.candidate_id in stored_groups:
-        sure = best.decision == "duplicate"
-        return None, best.candidate_id, stored_groups[best.candidate_id] if sure else None
-    return int(best.candidate_id) + 1, None, None
 
 
 def _close(*writers: RowWriter) -> None:

@@ -1,90 +1,138 @@
-"""The pure half of each row (normalize, validate, blocking keys), spread over worker processes.
+"""The two halves of a row that need no other row's outcome, run in worker processes.
 
-Normalizing is about half of a row's cost and needs nothing but the row, so with
-`--workers N` it is done by N processes while the main process matches; the results
-come back in file order, so verdicts, groups and resume are exactly those of one
-process. It pays only on idle cores: each worker costs a second or two to start and the
-rows travel pickled (on this shared 2-core machine it did not pay, so it is opt-in).
+A row is **prepared** (normalized, validated, its blocking keys computed: it needs
+nothing but the row) and **judged** (compared with the earlier rows the index found,
+decided and scored: it needs the earlier leads, which sit in the lead file by then).
+Between the two, the main process looks the row's keys up in the batch index and adds
+them, in file order: that is the only step that must see the rows one after another,
+and it is cheap. So with `--workers N` nearly all the work is spread over N processes,
+and the results come back in file order: verdicts, groups and resume are exactly those
+of one process. With `--workers 1` both halves run in the main process, the same code.
 Workers ignore Ctrl-C; the main process stops them.
 """
 
 from __future__ import annotations
 
 import signal
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
+from datetime import datetime
 from multiprocessing import get_context
-from typing import Any
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
 
-from app.domain import keys, normalize
+import orjson
+
+from app.cleaning.judge import Job, Outcome, judge_all
+from app.cleaning.leads import LeadReader
+from app.domain import keys, normalize, validate
 from app.domain.policy import Policy
-from app.domain.types import Issue, NormalizedLead, RawLead
+from app.domain.types import Issue, RawLead, normalized_to_dict
 
 CHUNK = 200
-Item = tuple[dict[str, Any], dict[str, Any], RawLead]
-"""A row: its cells, its Lead JSON, its domain value."""
+"""Rows per task: enough to make a task's overhead small, few enough to keep both halves busy."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    lead: NormalizedLead
+    lead_json: bytes
+    """The normalized lead, as the lead file and the work file hold it."""
     issues: tuple[Issue, ...]
     keys: tuple[str, ...]
+    valid: bool
 
 
 def prepare(raw: RawLead, region: str, policy: Policy) -> Prepared:
     """What `flows.normalize_only` does for `/v1/check`."""
     lead, issues = normalize.normalize_lead(raw, region, policy.blocklist)
-    return Prepared(lead, issues, keys.blocking_keys(lead, policy.attributes))
+    return Prepared(
+        orjson.dumps(normalized_to_dict(lead)),
+        issues,
+        keys.blocking_keys(lead, policy.attributes),
+        validate.is_valid(issues),
+    )
 
 
-_worker: tuple[str, Policy] | None = None
+@dataclass(slots=True)
+class _Context:
+    region: str
+    policy: Policy
+    leads: LeadReader
+    now: datetime
 
 
-def _start(region: str, policy_json: str) -> None:
-    global _worker  # noqa: PLW0603 (one policy per worker process, set once)
+_worker: _Context | None = None
+
+
+def _start(region: str, policy_json: str, leads: str, now: datetime) -> None:
+    global _worker  # noqa: PLW0603 (one context per worker process, set once)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = (region, Policy.model_validate_json(policy_json))
+    policy = Policy.model_validate_json(policy_json)
+    _worker = _Context(region, policy, LeadReader(Path(leads)), now)
 
 
 def _prepare_chunk(raws: list[RawLead]) -> list[Prepared]:
     assert _worker is not None
-    region, policy = _worker
-    return [prepare(raw, region, policy) for raw in raws]
+    return [prepare(raw, _worker.region, _worker.policy) for raw in raws]
 
 
-def prepared(
-    items: Iterable[Item], region: str, policy: Policy, *, workers: int
-) -> Iterator[tuple[Item, Prepared]]:
-    """Each row with its prepared lead, in order; `workers` < 2 does it in this process."""
-    if workers < 2:
-        for item in items:
-            yield item, prepare(item[2], region, policy)
-        return
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("spawn"),
-        initializer=_start,
-        initargs=(region, policy.model_dump_json()),
-    )
-    pending: deque[tuple[list[Item], Future[list[Prepared]]]] = deque()
-    rows = iter(items)
-    try:
-        while chunk := list(islice(rows, CHUNK)):
-            pending.append((chunk, pool.submit(_prepare_chunk, [i[2] for i in chunk])))
-            if len(pending) > 2 * workers:
-                yield from _ready(pending.popleft())
-        while pending:
-            yield from _ready(pending.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+def _judge_chunk(jobs: list[Job]) -> list[Outcome]:
+    assert _worker is not None
+    return judge_all(jobs, _worker.leads, _worker.policy, _worker.now)
 
 
-def _ready(
-    entry: tuple[list[Item], Future[list[Prepared]]],
-) -> Iterator[tuple[Item, Prepared]]:
-    chunk, future = entry
-    yield from zip(chunk, future.result(), strict=True)
+class Workers:
+    """Both halves of a row, in worker processes or (`count` < 2) in this one."""
+
+    def __init__(self, count: int, region: str, policy: Policy, leads: Path, now: datetime) -> None:
+        self.count = count
+        self._pool: Executor | None = None
+        self._local: _Context | None = None
+        if count < 2:
+            self._local = _Context(region, policy, LeadReader(leads), now)
+        else:
+            self._pool = ProcessPoolExecutor(
+                count,
+                mp_context=get_context("spawn"),
+                initializer=_start,
+                initargs=(region, policy.model_dump_json(), str(leads), now),
+            )
+
+    def prepare(self, raws: list[RawLead]) -> Future[list[Prepared]]:
+        if self._local is not None:
+            local = self._local
+            return _done(lambda: [prepare(r, local.region, local.policy) for r in raws])
+        assert self._pool is not None
+        return self._pool.submit(_prepare_chunk, raws)
+
+    def judge(self, jobs: Sequence[Job]) -> Future[list[Outcome]]:
+        """Decide the rows; their leads and candidates must be in the lead file already."""
+        if self._local is not None:
+            local = self._local
+            return _done(lambda: judge_all(jobs, local.leads, local.policy, local.now))
+        assert self._pool is not None
+        return self._pool.submit(_judge_chunk, list(jobs))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._local is not None:
+            self._local.leads.close()
+
+
+def _done(work: Callable[[], T]) -> Future[T]:
+    """Run now, in this process: the one-process case keeps the pool's interface."""
+    future: Future[Any] = Future()
+    future.set_result(work())
+    return future

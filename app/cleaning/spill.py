@@ -1,42 +1,31 @@
-"""The work file: one JSON line per processed row, so memory holds offsets, not rows.
+"""The work file: one JSON line per decided row, so memory holds offsets, not rows.
 
 Every row's outcome (its cells, Lead JSON, normalized form, issues, keys, verdict,
-score) is appended here as it is decided. The batch index asks for earlier leads by
-position and gets them read back from this file (the most recently written or read
-are kept in memory). The writers
-read it front to back once every row is decided; a resumed run replays it to rebuild
-the index exactly as it was.
+score) is appended here as it is decided. The writers read it front to back once every
+row is decided, and read a group's members back by position; a resumed run replays it
+to rebuild the index, the lead file and the groups exactly as they were.
 """
 
 from __future__ import annotations
 
 import os
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
-from app.domain.types import NormalizedLead, normalized_from_dict
-
 Record = dict[str, Any]
-KEPT = 40_000
-"""How many leads stay in memory as values, the most recently written or read: a file's
-duplicates often sit close together, and a company's records are asked for again and again
-while its colleagues arrive (parsing a row back cost as much as comparing it)."""
 
 
 class Spill:
-    """Append-only rows with their byte offsets; leads read back by position."""
+    """Append-only rows with their byte offsets; rows read back by position."""
 
-    def __init__(self, path: Path, *, kept: int = KEPT) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         self._starts = array("q")
         self._end = 0
-        self._kept: OrderedDict[int, NormalizedLead] = OrderedDict()
-        self._keep = kept
         self._writer: BinaryIO | None = None
         self._reader: int | None = None
         self._flushed = 0
@@ -67,13 +56,12 @@ class Spill:
         self._end += length
         return record
 
-    def append(self, record: Record, lead: NormalizedLead) -> None:
+    def append(self, record: Record) -> None:
+        """A decided row; values may be `orjson.Fragment`s, JSON serialized already."""
         assert self._writer is not None
         line = orjson.dumps(record) + b"\n"
         self._writer.write(line)
-        position = len(self._starts)
         self._remember(record, len(line))
-        self._keep_in_memory(position, lead)
 
     def flush(self) -> int:
         """Everything appended on disk (fsynced); the byte count a checkpoint can trust."""
@@ -91,20 +79,6 @@ class Spill:
             self._writer.flush()
             self._flushed = self._end
         return dict(orjson.loads(os.pread(self._reader, end - start, start)))
-
-    def __getitem__(self, position: int) -> NormalizedLead:
-        lead = self._kept.get(position)
-        if lead is not None:
-            self._kept.move_to_end(position)
-            return lead
-        lead = normalized_from_dict(self.record(position)["n"])
-        self._keep_in_memory(position, lead)
-        return lead
-
-    def _keep_in_memory(self, position: int, lead: NormalizedLead) -> None:
-        self._kept[position] = lead
-        if len(self._kept) > self._keep:
-            self._kept.popitem(last=False)
 
     def records(self) -> Iterator[Record]:
         """Every row, front to back."""

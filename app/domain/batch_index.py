@@ -9,7 +9,7 @@ shared keys first, then the earlier lead), at most `max_candidates`, and then th
 It has to hold a million-row file in little memory: keys are kept as 64-bit hashes (a
 collision, about one in 10^12 for a million keys, only adds a candidate that comparing
 then rejects), a key past the cap keeps no positions at all, and the leads themselves
-stay with the caller, who hands them back by position (from memory, or from disk).
+stay with the caller, who compares them (`app.cleaning.judge`).
 
 `Groups` is the union-find that turns sure-duplicate links into groups: every row of
 one real person or company ends with the same root, the group's earliest row.
@@ -21,21 +21,12 @@ import hashlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from app.domain.decide import Decision
-from app.domain.match import Stored, match
 from app.domain.policy import Policy
-from app.domain.types import NormalizedLead
 
 _HOT = -1
 """The entry of a key more than `hot_key_cap` earlier leads carry: never searched again."""
-
-
-class LeadSource(Protocol):
-    """The batch's normalized leads by position (a list, or a file read back)."""
-
-    def __getitem__(self, position: int, /) -> NormalizedLead: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,26 +115,6 @@ class BatchIndex:
                 self._entries[digest] = _HOT
             else:
                 entry.append(position)
-
-    def check(
-        self,
-        lead: NormalizedLead,
-        keys: Sequence[str],
-        leads: LeadSource,
-        policy: Policy,
-        stored: Sequence[Stored] = (),
-    ) -> Verdict:
-        """The lead against the earlier leads, decided exactly as `/v1/check` decides.
-
-        `stored` are candidates from elsewhere (the stored index) to weigh alongside;
-        their ids must not look like positions.
-        """
-        found = self.search(keys)
-        candidates = list(stored)
-        for position in found.positions:
-            earlier = leads[position]
-            candidates.append(Stored(str(position), earlier.entity, earlier))
-        return Verdict(found, match(lead, candidates, policy))
 
 
 class Groups:

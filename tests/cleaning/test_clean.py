@@ -9,7 +9,7 @@ import orjson
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from app.cleaning.pipeline import Interrupted
+from app.cleaning.pipeline import Interrupted, auto_workers
 from app.cleaning.state import STATE_FILE
 from tests.cleaning.helpers import (
     as_row,
@@ -210,8 +210,25 @@ async def test_jsonl_in_jsonl_out(tmp_path: Path) -> None:
 
 
 async def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "leads.csv", [as_row(lead) for lead in generated(150, seed=8)])
+    path = write_csv(tmp_path / "leads.csv", [as_row(lead) for lead in generated(500, seed=8)])
     alone = await clean(path, tmp_path / "alone", workers=1)
     pooled = await clean(path, tmp_path / "pooled", workers=2)
     assert pooled.cleaned.read_bytes() == alone.cleaned.read_bytes()
     assert pooled.merged.read_bytes() == alone.merged.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("rows", "cores", "workers"),
+    [
+        (None, 4, 1),
+        (500, 4, 1),
+        (20_000, 4, 4),
+        (1_000_000, 2, 2),
+        (1_000_000, 64, 8),
+        (10**6, None, 1),
+    ],
+)
+def test_big_files_use_a_process_per_core_by_default(
+    rows: int | None, cores: int | None, workers: int
+) -> None:
+    assert auto_workers(rows, cores) == workers

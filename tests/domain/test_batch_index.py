@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from app.domain.batch_index import BatchIndex, Groups
-from app.domain.keys import blocking_keys
-from app.domain.match import Stored, match
-from app.domain.normalize import normalize_lead
-from app.domain.policy import DEFAULT_POLICY
-from app.domain.types import NormalizedLead, RawLead
-
-
-def lead(**fields: Any) -> NormalizedLead:
-    normalized, _ = normalize_lead(RawLead(**fields), "CN")
-    return normalized
-
 
 # (earlier leads' keys, the new lead's keys, cap, limit, expected positions, expected skipped)
 SEARCHES = [
@@ -47,32 +34,6 @@ def test_search_orders_and_caps_like_the_stored_index(
     found = index.search(keys)
     assert found.positions == positions
     assert found.skipped == skipped
-
-
-def test_check_decides_as_match_does_over_the_earlier_leads() -> None:
-    leads = [
-        lead(name="张伟", phone=("13971824503",), company="北京字节跳动科技有限公司"),
-        lead(name="李娜", phone=("13760582914",)),
-        lead(name="张伟", phone=("+86 139 7182 4503",)),
-    ]
-    index = BatchIndex.for_policy(DEFAULT_POLICY)
-    for position, earlier in enumerate(leads[:2]):
-        index.add(position, blocking_keys(earlier))
-    verdict = index.check(leads[2], blocking_keys(leads[2]), leads, DEFAULT_POLICY)
-    direct = match(leads[2], [Stored("0", "lead", leads[0])], DEFAULT_POLICY)
-    assert verdict.decision == direct
-    assert verdict.decision.decision == "duplicate"
-    assert verdict.duplicates == (0,)
-
-
-def test_stored_candidates_are_weighed_but_are_no_rows() -> None:
-    new = lead(name="王芳", email=("wang.fang@acme-widgets.com",))
-    stored = Stored("5d0c-stored", "lead", lead(name="王芳", email=("Wang.Fang@acme-widgets.com",)))
-    index = BatchIndex.for_policy(DEFAULT_POLICY)
-    verdict = index.check(new, blocking_keys(new), [], DEFAULT_POLICY, [stored])
-    assert verdict.decision.decision == "duplicate"
-    assert verdict.decision.matches[0].candidate_id == "5d0c-stored"
-    assert verdict.duplicates == ()
 
 
 def test_groups_join_transitively_and_keep_the_earliest_root() -> None:
