@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.resources import files
 
-from app.domain.text import fold, to_simplified
+from app.domain.text import PARSED_KEPT, fold, to_simplified
 
 _PROVINCE, _CITY, _DISTRICT = 1, 2, 3
 
@@ -422,6 +423,7 @@ def _place(value: str | None) -> _Division | None:
     return top[0] if len(top) == 1 else None
 
 
+@lru_cache(maxsize=PARSED_KEPT)
 def parse_address(
     address: str | None, city: str | None = None, region: str | None = None
 ) -> Address | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 
 from app.domain.address import (
@@ -24,7 +25,7 @@ from app.domain.address import (
     region_prefixes,
     region_short_name,
 )
-from app.domain.text import fold, to_simplified
+from app.domain.text import PARSED_KEPT, fold, to_simplified
 
 # A registered Chinese trade name (字号) has at least two characters.
 _MIN_HAN_NAME = 2
@@ -210,6 +211,7 @@ def _compact(text: str) -> str:
     return _SPACE_BY_HAN.sub("", text).strip()
 
 
+@lru_cache(maxsize=PARSED_KEPT)
 def parse_company(value: str | None) -> CompanyName | None:
     """Parse one company name; None when empty or a placeholder such as 无 or N/A."""
     if value is None:

@@ -36,6 +36,23 @@ class Level:
 
 
 Comparison = Mapping[str, Level]
+
+# The levels whose similarity is fixed, made once: a check compares up to 50 candidates
+# field by field, and building a frozen dataclass costs more than the test that picks it.
+_BRANCH_OF = Level("branch_of", 0.8)
+_CORE_EQUAL = Level("core_equal", 1.0)
+_CROSS_SCRIPT = Level("cross_script", 0.95)
+_DIFFERENT = Level("different", 0.0)
+_EQUAL = Level("equal", 1.0)
+_EXACT = Level("exact", 1.0)
+_EXACT_FIXED = Level("exact_fixed", 1.0)
+_EXACT_MOBILE = Level("exact_mobile", 1.0)
+_NICKNAME = Level("nickname", 0.95)
+_SAME_KEY = Level("same_key", 0.95)
+_SAME_LOCAL = Level("same_local", 0.6)
+_USCC_DIFFERENT = Level("uscc_different", 0.0)
+_USCC_EQUAL = Level("uscc_equal", 1.0)
+
 AttributeTypes = Mapping[str, str]
 
 
@@ -70,10 +87,10 @@ def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return None
     shared = {p for p in set(a.phone) & set(b.phone) if not _junk_phone(p)}
     if not shared:
-        return Level("different", 0.0)
+        return _DIFFERENT
     if any(_mobile_on_both(p, a, b) for p in shared):
-        return Level("exact_mobile", 1.0)
-    return Level("exact_fixed", 1.0)
+        return _EXACT_MOBILE
+    return _EXACT_FIXED
 
 
 def _mobile_on_both(phone: str, a: NormalizedLead, b: NormalizedLead) -> bool:
@@ -89,29 +106,29 @@ def _email(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return None
     shared = {e for e in set(a.email) & set(b.email) if not _junk_email(e)}
     if shared:
-        return Level("exact", 1.0)
+        return _EXACT
     if {k for k in set(a.email_keys) & set(b.email_keys) if not _junk_email(k)}:
-        return Level("same_key", 0.95)
+        return _SAME_KEY
     locals_a = {e.partition("@")[0] for e in a.email}
     if locals_a & {e.partition("@")[0] for e in b.email}:
-        return Level("same_local", 0.6)
-    return Level("different", 0.0)
+        return _SAME_LOCAL
+    return _DIFFERENT
 
 
 def _company(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if a.uscc and b.uscc:
-        return Level("uscc_equal", 1.0) if a.uscc == b.uscc else Level("uscc_different", 0.0)
+        return _USCC_EQUAL if a.uscc == b.uscc else _USCC_DIFFERENT
     if not a.company_core or not b.company_core:
         return None
     if a.company_core == b.company_core:
-        return Level("core_equal", 1.0)
+        return _CORE_EQUAL
     same_trade = bool(a.company_trade_name) and a.company_trade_name == b.company_trade_name
     if same_trade and a.company_branch != b.company_branch:
-        return Level("branch_of", 0.8)
+        return _BRANCH_OF
     if same_trade and a.company_trade_name in (a.company_core, b.company_core):
         # One side left the industry words out (字节跳动 / 字节跳动科技); two different
         # industry words (Fulton Solutions / Fulton Logistics) are two companies.
-        return Level("core_equal", 1.0)
+        return _CORE_EQUAL
     similarity = _ratio(a.company_core, b.company_core)
     if similarity >= COMPANY_SIMILAR and a.company_branch == b.company_branch:
         return Level("core_similar", similarity)
@@ -124,9 +141,9 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if a.name_key == b.name_key:
         nick = (a.first_name or "").casefold() != (b.first_name or "").casefold()
         latin = a.name_script == b.name_script == "latin"
-        return Level("nickname", 0.95) if nick and latin else Level("exact", 1.0)
+        return _NICKNAME if nick and latin else _EXACT
     if a.name_pinyin and a.name_pinyin == b.name_pinyin:
-        return Level("cross_script", 0.95)
+        return _CROSS_SCRIPT
     similarity = max(
         JaroWinkler.normalized_similarity(a.name_key, b.name_key), _parts_similarity(a, b)
     )
@@ -209,14 +226,14 @@ def _website(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     domains_b = {d for d in (b.website, *b.email_domains) if d}
     if not domains_a or not domains_b:
         return None
-    return Level("equal", 1.0) if domains_a & domains_b else Level("different", 0.0)
+    return _EQUAL if domains_a & domains_b else _DIFFERENT
 
 
 def _address(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if not a.address_key or not b.address_key:
         return None
     if a.address_key == b.address_key:
-        return Level("exact", 1.0)
+        return _EXACT
     similarity = token_set_ratio(a.address or "", b.address or "") / 100
     similarity = max(similarity, _ratio(a.address_key, b.address_key))
     return Level("similar" if similarity >= ADDRESS_SIMILAR else "different", similarity)
@@ -228,7 +245,7 @@ def _equal_text(field: str) -> Callable[[NormalizedLead, NormalizedLead], Level 
         if not left or not right:
             return None
         if left.casefold() == right.casefold():
-            return Level("equal", 1.0)
+            return _EQUAL
         return Level("different", _ratio(left.casefold(), right.casefold()))
 
     return comparator
@@ -243,7 +260,7 @@ def _attribute(left: object, right: object, kind: str) -> Level | None:
     if kind == "date":
         a, b = "".join(c for c in a if c.isdigit()), "".join(c for c in b if c.isdigit())
     if a == b:
-        return Level("exact", 1.0)
+        return _EXACT
     if kind in ("date", "id"):
         near = Levenshtein.distance(a, b) <= 1 or _transposed(a, b)
         return Level("one_edit" if near else "different", _ratio(a, b))
@@ -265,7 +282,7 @@ def _number(left: object, right: object) -> Level | None:
     except ValueError:
         return None
     if x == y:
-        return Level("exact", 1.0)
+        return _EXACT
     close = abs(x - y) <= 0.01 * max(abs(x), abs(y))
     return Level("close" if close else "different", 0.0)
 

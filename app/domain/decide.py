@@ -60,6 +60,8 @@ _SEVERITY = {"duplicate": 0, "possible_duplicate": 1, "unique": 2}
 
 
 def fires(rule: MatchRule, lead_entity: str, item: Scored) -> bool:
+    """Plain loops, not `all()` over a generator: every candidate that matches nothing
+    tries every rule, and this test runs a dozen times per candidate."""
     if (
         lead_entity not in rule.lead_entities
         or item.candidate_entity not in rule.candidate_entities
@@ -67,14 +69,19 @@ def fires(rule: MatchRule, lead_entity: str, item: Scored) -> bool:
         return False
     if rule.min_probability is not None and item.probability < rule.min_probability:
         return False
-    return all(
-        (item.levels[field].level if field in item.levels else MISSING) in levels
-        for field, levels in rule.when.items()
-    )
+    levels = item.levels
+    for field, allowed in rule.when.items():
+        level = levels.get(field)
+        if (MISSING if level is None else level.level) not in allowed:
+            return False
+    return True
 
 
 def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | None:
-    return next((rule for rule in policy.rules if fires(rule, lead_entity, item)), None)
+    for rule in policy.rules:
+        if fires(rule, lead_entity, item):
+            return rule
+    return None
 
 
 def decide(lead_entity: str, scored: Iterable[Scored], policy: Policy) -> Decision:

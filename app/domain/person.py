@@ -17,7 +17,7 @@ from typing import Literal
 
 from pypinyin import Style, lazy_pinyin
 
-from app.domain.text import fold, to_simplified
+from app.domain.text import PARSED_KEPT, fold, to_simplified
 
 Script = Literal["han", "latin", "mixed", "other"]
 _Role = Literal["first", "last"]
@@ -110,6 +110,7 @@ def nickname_root(given: str) -> str:
     return _NICKNAMES.get(folded, folded)
 
 
+@lru_cache(maxsize=PARSED_KEPT)
 def parse_person(
     name: str | None, first_name: str | None = None, last_name: str | None = None
 ) -> PersonName | None:

@@ -45,3 +45,9 @@ def to_simplified(value: str) -> str:
     """Traditional Chinese to simplified, so 張偉 and 张伟 compare equal."""
     converted: str = _T2S.convert(value)
     return converted
+
+
+PARSED_KEPT = 16_384
+"""Distinct values each parser of names, companies and addresses keeps parsed (results are
+immutable): an export repeats a company on every colleague's row, and forms bring the same
+companies and cities again and again; parsing one costs tens of microseconds."""
