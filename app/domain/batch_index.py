@@ -97,8 +97,9 @@ class BatchIndex:
                 continue
             for position in (entry,) if isinstance(entry, int) else entry:
                 shared[position] = shared.get(position, 0) + 1
-        best = sorted(shared, key=lambda p: (-shared[p], p))[: self.max_candidates]
-        return Search(tuple(best), tuple(skipped))
+        best = sorted(shared)
+        best.sort(key=shared.__getitem__, reverse=True)  # stable: ties stay earliest first
+        return Search(tuple(best[: self.max_candidates]), tuple(skipped))
 
     def add(self, position: int, keys: Sequence[str]) -> None:
         """Index a lead under its keys; positions must grow, as rows of a file do."""
