@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         pool_size=settings.db_pool_size,
         timeout=settings.db_timeout,
         statement_timeout=settings.db_statement_timeout,
+        generic_plans=True,
     )
 
     report_engine = _report_engine(settings, engine) if own_engine else engine

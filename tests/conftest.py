@@ -99,7 +99,7 @@ async def clear(engine: AsyncEngine) -> None:
 
 @pytest.fixture
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    eng = create_engine(db_url)
+    eng = create_engine(db_url, generic_plans=True)  # as the service plans its statements
     yield eng
     await clear(eng)
     await eng.dispose()

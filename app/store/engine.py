@@ -59,6 +59,7 @@ def create_engine(
     pool_size: int = 10,
     timeout: float = 5.0,
     statement_timeout: float | None = None,
+    generic_plans: bool = False,
 ) -> AsyncEngine:
     """An engine tuned per dialect: SQLite serialises writers, PostgreSQL pools connections.
 
@@ -67,6 +68,11 @@ def create_engine(
     tools that read a whole tenant (training, cleaning). Statement parameters
     are kept out of error messages (`hide_parameters`): they hold personal
     data, and error messages end up in logs.
+
+    `generic_plans` has PostgreSQL plan each prepared statement once per connection. The
+    serving statements are short and indexed; left to itself, PostgreSQL re-planned the
+    candidate lookup on every call on a 1M index (p50 2.2-2.9 ms against 1.8 ms with the
+    generic plan). The report, whose aggregates do want per-call plans, has its own engine.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -75,9 +81,14 @@ def create_engine(
         _configure_sqlite(engine, busy_timeout_ms=int(busy * 1000))
         return engine
     connect_args: dict[str, Any] = {"timeout": timeout, "command_timeout": timeout * 6}
+    settings: dict[str, str] = {}
     if statement_timeout is not None:
         connect_args["command_timeout"] = statement_timeout + NETWORK_GRACE
-        connect_args["server_settings"] = {"statement_timeout": str(int(statement_timeout * 1000))}
+        settings["statement_timeout"] = str(int(statement_timeout * 1000))
+    if generic_plans:
+        settings["plan_cache_mode"] = "force_generic_plan"
+    if settings:
+        connect_args["server_settings"] = settings
     engine = create_async_engine(
         url,
         pool_size=pool_size,

@@ -16,9 +16,13 @@ UNREACHABLE = "postgresql+asyncpg://nobody@127.0.0.1:1/none"
 LEAD = {"name": "张伟", "phone": "13971824503"}
 
 
-async def _statement_timeout(engine: AsyncEngine) -> str:
+async def _show(engine: AsyncEngine, setting: str) -> str:
     async with engine.connect() as conn:
-        return str((await conn.execute(text("SHOW statement_timeout"))).scalar_one())
+        return str((await conn.execute(text(f"SHOW {setting}"))).scalar_one())
+
+
+async def _statement_timeout(engine: AsyncEngine) -> str:
+    return await _show(engine, "statement_timeout")
 
 
 async def test_the_report_has_its_own_statement_timeout(db_url: str) -> None:
@@ -38,6 +42,9 @@ async def test_the_report_has_its_own_statement_timeout(db_url: str) -> None:
         assert report is not serving
         assert await _statement_timeout(serving) == "2s"
         assert await _statement_timeout(report) == "12500ms"
+        # serving statements are planned once per connection; the report's aggregates per call
+        assert await _show(serving, "plan_cache_mode") == "force_generic_plan"
+        assert await _show(report, "plan_cache_mode") == "auto"
 
 
 async def test_the_report_reads_through_its_own_pool(db_url: str) -> None:
