@@ -42,6 +42,7 @@ from app.cleaning.writers import RowWriter, writer
 from app.domain import score, validate
 from app.domain.batch_index import BatchIndex, Groups, Verdict
 from app.domain.match import Stored
+from app.domain.model import Frequencies
 from app.domain.policy import Policy
 from app.domain.types import NormalizedLead, normalized_to_dict
 
@@ -58,8 +59,10 @@ class Against(Protocol):
     def label(self) -> str:
         """Which index (its URL without password): part of the resume fingerprint."""
 
-    async def candidates(self, keys: Sequence[str]) -> tuple[list[Stored], dict[str, str]]:
-        """The candidates, and each one's group id."""
+    async def candidates(
+        self, keys: Sequence[str]
+    ) -> tuple[list[Stored], dict[str, str], Frequencies]:
+        """The candidates, each one's group id, and the index's counts of the keys."""
 
 
 class Registrar(Protocol):
@@ -253,9 +256,12 @@ class Cleaner:
         lead, issues, lead_keys = ready.lead, ready.issues, ready.keys
         stored: list[Stored] = []
         stored_groups: dict[str, str] = {}
+        frequencies = None
         if self.options.against is not None:
-            stored, stored_groups = await self.options.against.candidates(lead_keys)
-        verdict = self.index.check(lead, lead_keys, self.spill, policy, stored)
+            stored, stored_groups, frequencies = await self.options.against.candidates(lead_keys)
+        verdict = self.index.check(
+            lead, lead_keys, self.spill, policy, stored=stored, stored_frequencies=frequencies
+        )
         decision = verdict.decision
         scored = score.score_lead(lead, issues, [], policy.scoring, self.now, tags_in=decision.tags)
         best = decision.matches[0] if decision.matches else None

@@ -7,7 +7,7 @@ that many records share (a switchboard, a common name) is capped by the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from app.domain import junk
 from app.domain.policy import AttributeSpec
@@ -41,21 +41,63 @@ def _keys(lead: NormalizedLead) -> Iterator[str]:
     yield from (f"email:{k}" for k in lead.email_keys if not _junk_email(k))
     if lead.uscc:
         yield f"uscc:{lead.uscc}"
-    companies = [
-        c for c in (lead.company_core, lead.company_trade_name) if c and len(c) >= _MIN_COMPANY
-    ]
-    yield from (f"co:{c}" for c in companies)
-    if lead.website:
-        yield f"web:{lead.website}"
-    yield from (f"web:{d}" for d in lead.email_domains)
-    person = lead.name_pinyin or lead.name_key
+    companies = _companies(lead)
+    yield from _company_keys(lead)
+    yield from _web_keys(lead)
+    person = _person(lead)
     if person:
-        yield f"name:{person}"
+        yield from _name_keys(lead)
         yield from (f"nc:{person}|{c}" for c in companies[-1:])
     if lead.address_key:
         yield f"addr:{lead.address_key}"
     if lead.postcode and lead.last_name:
         yield f"pn:{lead.postcode.casefold()}|{lead.last_name.casefold()}"
+
+
+def _companies(lead: NormalizedLead) -> list[str]:
+    return [c for c in (lead.company_core, lead.company_trade_name) if c and len(c) >= _MIN_COMPANY]
+
+
+def _person(lead: NormalizedLead) -> str | None:
+    return lead.name_pinyin or lead.name_key
+
+
+def _company_keys(lead: NormalizedLead) -> tuple[str, ...]:
+    return tuple(f"co:{c}" for c in _companies(lead))
+
+
+def _web_keys(lead: NormalizedLead) -> tuple[str, ...]:
+    return tuple(f"web:{d}" for d in (lead.website, *lead.email_domains) if d)
+
+
+def _name_keys(lead: NormalizedLead) -> tuple[str, ...]:
+    person = _person(lead)
+    return (f"name:{person}",) if person else ()
+
+
+# Which key counts a field's value. A name's key is its pinyin when it has one, so 王伟 is
+# counted with its homophones (汪伟, 王薇): the count errs high, and a common value's weight
+# errs low, never high. A company is counted by its core and by its trade name; `nc:` and
+# `pn:` keys count a pair of values, not one, and say nothing of either's frequency.
+_VALUE_KEYS: dict[str, Callable[[NormalizedLead], tuple[str, ...]]] = {
+    "name": _name_keys,
+    "company": _company_keys,
+    "website": _web_keys,
+}
+
+
+def shared_value_keys(field: str, a: NormalizedLead, b: NormalizedLead) -> tuple[str, ...]:
+    """The blocking keys of `field` that both leads carry, `a`'s (the lead checked) in order.
+
+    Their index counts say how many stored records hold the value the two agree on: what
+    term-frequency adjustment needs. Two companies agreeing on their core also share the
+    trade name: the core, the more specific, is the value they agree on (the least count).
+    """
+    keys_of = _VALUE_KEYS.get(field)
+    if keys_of is None:
+        return ()
+    theirs = {k[:MAX_KEY_LENGTH] for k in keys_of(b)}
+    return tuple(k[:MAX_KEY_LENGTH] for k in keys_of(a) if k[:MAX_KEY_LENGTH] in theirs)
 
 
 def _junk_email(address: str) -> bool:

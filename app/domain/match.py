@@ -10,10 +10,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.compare import compare
+from app.domain.compare import Level, compare
 from app.domain.decide import Decision, Scored, decide
-from app.domain.model import level_weights, match_weights, probability
-from app.domain.policy import Policy
+from app.domain.keys import shared_value_keys
+from app.domain.model import (
+    Frequencies,
+    level_weights,
+    match_weights,
+    probability,
+    tf_adjustments,
+)
+from app.domain.policy import MatchModel, Policy
 from app.domain.types import NormalizedLead
 
 PATCH_FIELDS = (
@@ -41,14 +48,33 @@ class Stored:
     lead: NormalizedLead
 
 
-def score(lead: NormalizedLead, candidates: Iterable[Stored], policy: Policy) -> list[Scored]:
+def score(
+    lead: NormalizedLead,
+    candidates: Iterable[Stored],
+    policy: Policy,
+    frequencies: Frequencies | None = None,
+) -> list[Scored]:
+    """Each candidate compared and weighed; `frequencies` (the index's counts of the lead's
+    keys) adjust the weight of agreeing on a common or a rare value, without them u is as set."""
     types = policy.attribute_types()
     identities = policy.identities()
     table = level_weights(policy.model, types)
     scored = []
     for candidate in candidates:
         levels = compare(lead, candidate.lead, types, identities)
-        weights = match_weights(levels, table)
+        adjustments = (
+            {}
+            if frequencies is None
+            else tf_adjustments(
+                levels,
+                table,
+                policy.model,
+                _value_counts(levels, lead, candidate.lead, policy.model, frequencies.counts),
+                records=frequencies.records,
+                cap=policy.hot_key_cap,
+            )
+        )
+        weights = match_weights(levels, table, adjustments)
         scored.append(
             Scored(
                 candidate.id,
@@ -56,13 +82,39 @@ def score(lead: NormalizedLead, candidates: Iterable[Stored], policy: Policy) ->
                 levels,
                 weights,
                 probability(policy.model.prior, weights),
+                adjustments,
             )
         )
     return scored
 
 
-def match(lead: NormalizedLead, candidates: Iterable[Stored], policy: Policy) -> Decision:
-    return decide(lead.entity, score(lead, candidates, policy), policy)
+def _value_counts(
+    levels: Mapping[str, Level],
+    lead: NormalizedLead,
+    candidate: NormalizedLead,
+    model: MatchModel,
+    counts: Mapping[str, int],
+) -> dict[str, int]:
+    """Per term-frequency field at an adjusted level, the count of the value both hold: the
+    least of their shared keys' counts, the most specific value they agree on."""
+    found: dict[str, int] = {}
+    for name, spec in model.term_frequency.items():
+        level = levels.get(name)
+        if level is None or level.level not in spec.levels:
+            continue
+        known = [counts[k] for k in shared_value_keys(name, lead, candidate) if k in counts]
+        if known:
+            found[name] = min(known)
+    return found
+
+
+def match(
+    lead: NormalizedLead,
+    candidates: Iterable[Stored],
+    policy: Policy,
+    frequencies: Frequencies | None = None,
+) -> Decision:
+    return decide(lead.entity, score(lead, candidates, policy, frequencies), policy)
 
 
 def patch(lead: NormalizedLead, master: NormalizedLead) -> dict[str, Any]:
@@ -79,12 +131,20 @@ def patch(lead: NormalizedLead, master: NormalizedLead) -> dict[str, Any]:
     return changes
 
 
-def explain(levels: Mapping[str, Any], weights: Mapping[str, float]) -> dict[str, dict[str, Any]]:
-    return {
-        name: {
+def explain(
+    levels: Mapping[str, Any],
+    weights: Mapping[str, float],
+    adjustments: Mapping[str, float] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per field the level, similarity and weight; `tf_adjustment` when the weight was moved
+    by how common the agreed value is (below 0: a common value, above: a rare one)."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, level in levels.items():
+        found[name] = {
             "level": level.level,
             "similarity": round(level.similarity, 4),
             "weight": round(weights.get(name, 0.0), 3),
         }
-        for name, level in levels.items()
-    }
+        if adjustments and name in adjustments:
+            found[name]["tf_adjustment"] = round(adjustments[name], 3)
+    return found
