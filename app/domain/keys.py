@@ -42,11 +42,11 @@ def _keys(lead: NormalizedLead) -> Iterator[str]:
     if lead.uscc:
         yield f"uscc:{lead.uscc}"
     companies = _companies(lead)
-    yield from _company_keys(lead)
-    yield from _web_keys(lead)
+    yield from (value_key("company", c) for c in companies)
+    yield from (value_key("website", d) for d in _domains(lead))
     person = _person(lead)
     if person:
-        yield from _name_keys(lead)
+        yield value_key("name", person)
         yield from (f"nc:{person}|{c}" for c in companies[-1:])
     if lead.address_key:
         yield f"addr:{lead.address_key}"
@@ -54,50 +54,49 @@ def _keys(lead: NormalizedLead) -> Iterator[str]:
         yield f"pn:{lead.postcode.casefold()}|{lead.last_name.casefold()}"
 
 
-def _companies(lead: NormalizedLead) -> list[str]:
-    return [c for c in (lead.company_core, lead.company_trade_name) if c and len(c) >= _MIN_COMPANY]
+def _companies(lead: NormalizedLead) -> tuple[str, ...]:
+    names = (lead.company_core, lead.company_trade_name)
+    return tuple(c for c in names if c and len(c) >= _MIN_COMPANY)
+
+
+def _domains(lead: NormalizedLead) -> tuple[str, ...]:
+    return tuple(d for d in (lead.website, *lead.email_domains) if d)
 
 
 def _person(lead: NormalizedLead) -> str | None:
     return lead.name_pinyin or lead.name_key
 
 
-def _company_keys(lead: NormalizedLead) -> tuple[str, ...]:
-    return tuple(f"co:{c}" for c in _companies(lead))
-
-
-def _web_keys(lead: NormalizedLead) -> tuple[str, ...]:
-    return tuple(f"web:{d}" for d in (lead.website, *lead.email_domains) if d)
-
-
-def _name_keys(lead: NormalizedLead) -> tuple[str, ...]:
+def _people(lead: NormalizedLead) -> tuple[str, ...]:
     person = _person(lead)
-    return (f"name:{person}",) if person else ()
+    return (person,) if person else ()
 
 
-# Which key counts a field's value. A name's key is its pinyin when it has one, so 王伟 is
-# counted with its homophones (汪伟, 王薇): the count errs high, and a common value's weight
-# errs low, never high. A company is counted by its core and by its trade name; `nc:` and
-# `pn:` keys count a pair of values, not one, and say nothing of either's frequency.
-_VALUE_KEYS: dict[str, Callable[[NormalizedLead], tuple[str, ...]]] = {
-    "name": _name_keys,
-    "company": _company_keys,
-    "website": _web_keys,
+# Per field, the kind of blocking key that counts one value, and the lead's values. A name
+# is counted by its pinyin when it has one, so 王伟 is counted with its homophones (汪伟,
+# 王薇): the count errs high, and a common value's weight errs low, never high. A company
+# is counted by its core and by its trade name. `nc:` and `pn:` keys count a pair of
+# values, not one, and say nothing of either's frequency.
+_VALUES: dict[str, tuple[str, Callable[[NormalizedLead], tuple[str, ...]]]] = {
+    "name": ("name", _people),
+    "company": ("co", _companies),
+    "website": ("web", _domains),
 }
 
 
-def shared_value_keys(field: str, a: NormalizedLead, b: NormalizedLead) -> tuple[str, ...]:
-    """The blocking keys of `field` that both leads carry, `a`'s (the lead checked) in order.
+def values(field: str, lead: NormalizedLead) -> tuple[str, ...]:
+    """The lead's values of `field` that a blocking key counts (none for other fields).
 
-    Their index counts say how many stored records hold the value the two agree on: what
-    term-frequency adjustment needs. Two companies agreeing on their core also share the
-    trade name: the core, the more specific, is the value they agree on (the least count).
+    The values two leads share are the ones they agree on; `value_key` names the key whose
+    index count says how many stored records hold one: what term-frequency adjustment needs.
     """
-    keys_of = _VALUE_KEYS.get(field)
-    if keys_of is None:
-        return ()
-    theirs = {k[:MAX_KEY_LENGTH] for k in keys_of(b)}
-    return tuple(k[:MAX_KEY_LENGTH] for k in keys_of(a) if k[:MAX_KEY_LENGTH] in theirs)
+    found = _VALUES.get(field)
+    return found[1](lead) if found else ()
+
+
+def value_key(field: str, value: str) -> str:
+    """The blocking key of one of `values(field, ...)`."""
+    return f"{_VALUES[field][0]}:{value}"[:MAX_KEY_LENGTH]
 
 
 def _junk_email(address: str) -> bool:

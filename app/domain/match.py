@@ -12,7 +12,7 @@ from typing import Any
 
 from app.domain.compare import Level, compare
 from app.domain.decide import Decision, Scored, decide
-from app.domain.keys import shared_value_keys
+from app.domain.keys import value_key, values
 from app.domain.model import (
     Frequencies,
     level_weights,
@@ -59,20 +59,18 @@ def score(
     types = policy.attribute_types()
     identities = policy.identities()
     table = level_weights(policy.model, types)
+    frequencies = frequencies or Frequencies()
+    counted = _counted_values(lead, policy.model, frequencies)
     scored = []
     for candidate in candidates:
         levels = compare(lead, candidate.lead, types, identities)
-        adjustments = (
-            {}
-            if frequencies is None
-            else tf_adjustments(
-                levels,
-                table,
-                policy.model,
-                _value_counts(levels, lead, candidate.lead, policy.model, frequencies.counts),
-                records=frequencies.records,
-                cap=policy.hot_key_cap,
-            )
+        adjustments = tf_adjustments(
+            levels,
+            table,
+            policy.model,
+            _value_counts(levels, candidate.lead, policy.model, counted) if counted else {},
+            records=frequencies.records,
+            cap=policy.hot_key_cap,
         )
         weights = match_weights(levels, table, adjustments)
         scored.append(
@@ -88,21 +86,35 @@ def score(
     return scored
 
 
+def _counted_values(
+    lead: NormalizedLead, model: MatchModel, frequencies: Frequencies
+) -> dict[str, dict[str, int]]:
+    """Per term-frequency field, the lead's values whose key has a count, with the count:
+    worked out once per lead, not per candidate."""
+    found: dict[str, dict[str, int]] = {}
+    for name in model.term_frequency:
+        keyed = {v: value_key(name, v) for v in values(name, lead)}
+        counts = {v: frequencies.counts[k] for v, k in keyed.items() if k in frequencies.counts}
+        if counts:
+            found[name] = counts
+    return found
+
+
 def _value_counts(
     levels: Mapping[str, Level],
-    lead: NormalizedLead,
     candidate: NormalizedLead,
     model: MatchModel,
-    counts: Mapping[str, int],
+    counted: Mapping[str, Mapping[str, int]],
 ) -> dict[str, int]:
-    """Per term-frequency field at an adjusted level, the count of the value both hold: the
-    least of their shared keys' counts, the most specific value they agree on."""
+    """Per term-frequency field at an adjusted level, the count of the value both records
+    hold: the least count of the values both have, the most specific one they agree on (a
+    company's core rather than its trade name)."""
     found: dict[str, int] = {}
-    for name, spec in model.term_frequency.items():
+    for name, counts in counted.items():
         level = levels.get(name)
-        if level is None or level.level not in spec.levels:
+        if level is None or level.level not in model.term_frequency[name].levels:
             continue
-        known = [counts[k] for k in shared_value_keys(name, lead, candidate) if k in counts]
+        known = [counts[v] for v in values(name, candidate) if v in counts]
         if known:
             found[name] = min(known)
     return found

@@ -19,9 +19,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.domain.compare import Level
-from app.domain.policy import DEFAULT_ATTRIBUTE_WEIGHTS, LevelWeights, MatchModel, TermFrequency
+from app.domain.policy import DEFAULT_ATTRIBUTE_WEIGHTS, LevelWeights, MatchModel
 
 _MAX_ODDS_EXPONENT = 60.0
 
@@ -67,21 +68,23 @@ def match_weights(
     return weights
 
 
+@lru_cache(maxsize=4096)
 def tf_adjustment(
-    u: float, count: int, records: int, spec: TermFrequency, *, prior_records: int, cap: int
+    u: float, count: int, records: int, min_u: float, *, prior_records: int, cap: int
 ) -> float:
     """log2(u / u_value): what agreeing on a value `count` of `records` records hold adds.
 
     The candidate's own record is the one being judged, so it is not counted as another
     holder of the value: a value only it holds, in a tenant of any size, is as rare as the
     tenant's records can show. Over the cap the count is only a lower bound: such a value
-    is common, so it may lose weight but never gain.
+    is common, so it may lose weight but never gain. Cached: a lead's candidates share
+    its few counts.
     """
     population = max(records - 1, 0) + prior_records
     if population == 0:
         return 0.0
     u_value = (max(count - 1, 0) + prior_records * u) / population
-    floor = u if count > cap else spec.min_u
+    floor = u if count > cap else min_u
     return math.log2(u / max(u_value, floor))
 
 
@@ -104,7 +107,7 @@ def tf_adjustments(
                 entry.u,
                 count,
                 records,
-                model.term_frequency[name],
+                model.term_frequency[name].min_u,
                 prior_records=model.tf_prior_records,
                 cap=cap,
             )

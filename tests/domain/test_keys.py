@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.domain.keys import MAX_KEY_LENGTH, blocking_keys, shared_value_keys
+from app.domain.keys import MAX_KEY_LENGTH, blocking_keys, value_key, values
 from app.domain.normalize import normalize_lead
 from app.domain.policy import FREQUENCY_LEVELS
 from app.domain.types import RawLead
@@ -82,14 +82,16 @@ SHARED_VALUES = [
 
 
 @pytest.mark.parametrize(("field", "a", "b", "shared"), SHARED_VALUES)
-def test_shared_value_keys_are_blocking_keys_both_carry(
+def test_the_values_two_leads_share_are_counted_by_keys_both_carry(
     field: str, a: dict[str, Any], b: dict[str, Any], shared: tuple[str, ...]
 ) -> None:
     lead_a, lead_b = _lead(**a), _lead(**b)
-    assert shared_value_keys(field, lead_a, lead_b) == shared
-    assert set(shared) <= set(blocking_keys(lead_a)) & set(blocking_keys(lead_b))
+    theirs = values(field, lead_b)
+    keys = tuple(value_key(field, v) for v in values(field, lead_a) if v in theirs)
+    assert keys == shared
+    assert set(keys) <= set(blocking_keys(lead_a)) & set(blocking_keys(lead_b))
 
 
 def test_every_term_frequency_field_has_a_counted_key() -> None:
     a = _lead(name="张伟", company="字节跳动", website="acme-widgets.com")
-    assert all(shared_value_keys(field, a, a) for field in FREQUENCY_LEVELS)
+    assert all(values(field, a) for field in FREQUENCY_LEVELS)

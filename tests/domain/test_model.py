@@ -45,13 +45,13 @@ ADJUSTMENTS = [
 
 @pytest.mark.parametrize(("count", "records", "prior", "expected"), ADJUSTMENTS)
 def test_tf_adjustment(count: int, records: int, prior: int, expected: float) -> None:
-    found = tf_adjustment(U, count, records, NAME, prior_records=prior, cap=CAP)
+    found = tf_adjustment(U, count, records, NAME.min_u, prior_records=prior, cap=CAP)
     assert found == pytest.approx(expected)
 
 
 def test_a_rare_value_weighs_more_than_a_common_one_and_the_floor_bounds_it() -> None:
     def adjust(count: int) -> float:
-        return tf_adjustment(U, count, 1_000_000, NAME, prior_records=1000, cap=CAP)
+        return tf_adjustment(U, count, 1_000_000, NAME.min_u, prior_records=1000, cap=CAP)
 
     by_count = [adjust(n) for n in (1, 10, 50, 150, CAP, CAP + 1)]
     assert by_count == sorted(by_count, reverse=True)
