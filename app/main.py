@@ -32,6 +32,7 @@ from app.api.routes import (
 from app.config import Settings
 from app.console import routes as console
 from app.store.engine import create_engine, is_sqlite
+from app.store.live_counts import LiveCounts
 
 DESCRIPTION = """\
 leadgate keeps a CRM's lead data clean at the door: call it before saving a lead
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.metrics = Metrics()
     app.state.policy_cache = PolicyCache()
     app.state.key_cache = KeyCache()
+    app.state.live_counts = LiveCounts()
     app.state.mx = (
         MxChecker(settings.email_mx_timeout, settings.dns_server)
         if settings.email_mx_check

@@ -13,6 +13,7 @@ from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import RawLead
 from app.evaluation.generate import generate
 from app.store.engine import create_engine
+from app.store.live_counts import LiveCounts
 from app.store.tables import DEFAULT_TENANT_ID
 
 
@@ -30,7 +31,7 @@ async def _register(url: str, count: int) -> None:
         records = generate(count, seed=3)
         batch = [flows.Incoming(_raw(r["lead"]), r["lead"]) for r in records]
         await flows.check_batch(
-            engine, DEFAULT_TENANT_ID, DEFAULT_POLICY, batch, "CN", register=True
+            engine, DEFAULT_TENANT_ID, DEFAULT_POLICY, batch, "CN", register=True, live=LiveCounts()
         )
     finally:
         await engine.dispose()

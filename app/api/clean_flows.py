@@ -8,17 +8,19 @@ No FastAPI here. Candidates come from the same `store.index.find_candidates` as
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import flows
 from app.domain.match import Stored
+from app.domain.model import Frequencies
 from app.domain.policy import Policy
 from app.domain.types import RawLead
 from app.store import index, tenants
 from app.store.engine import transaction
+from app.store.live_counts import LiveCounts
 
 
 async def tenant_exists(engine: AsyncEngine, tenant_id: str) -> bool:
@@ -34,9 +36,14 @@ class IndexAgainst:
     tenant_id: str
     policy: Policy
     label: str
+    live: LiveCounts = field(default_factory=LiveCounts)
 
-    async def candidates(self, keys: Sequence[str]) -> tuple[list[Stored], dict[str, str]]:
+    async def candidates(
+        self, keys: Sequence[str]
+    ) -> tuple[list[Stored], dict[str, str], Frequencies]:
+        """The candidates, their groups, and the stored index's counts of the keys."""
         async with transaction(self.engine) as conn:
+            records = await self.live.live(conn, self.tenant_id)
             search = await index.find_candidates(
                 conn,
                 self.tenant_id,
@@ -45,7 +52,8 @@ class IndexAgainst:
                 hot_key_cap=self.policy.hot_key_cap,
             )
         found = [Stored(c.id, c.entity, c.lead) for c in search.candidates]
-        return found, {c.id: c.group_id for c in search.candidates}
+        groups = {c.id: c.group_id for c in search.candidates}
+        return found, groups, Frequencies(search.counts, records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,7 @@ class IndexRegistrar:
     policy: Policy
     region: str
     to_domain: Callable[[dict[str, Any]], RawLead]
+    live: LiveCounts = field(default_factory=LiveCounts)
 
     async def register(self, lead: dict[str, Any]) -> str:
         raw = self.to_domain(lead)
@@ -67,5 +76,6 @@ class IndexRegistrar:
             flows.Incoming(raw, lead),
             self.region,
             register=True,
+            live=self.live,
         )
         return outcome.decision.decision

@@ -40,7 +40,7 @@ def check_result(outcome: CheckOutcome, scoring: ScoringModel | None = None) -> 
                 fields=m.fields,
                 explain={
                     name: FieldExplain(**detail)
-                    for name, detail in match.explain(m.levels, m.weights).items()
+                    for name, detail in match.explain(m.levels, m.weights, m.adjustments).items()
                 },
             )
         )

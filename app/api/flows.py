@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.domain import decide, keys, match, normalize, validate
+from app.domain.model import Frequencies
 from app.domain.policy import DEFAULT_POLICY, Policy
 from app.domain.types import Issue, NormalizedLead, RawLead, normalized_to_dict
 from app.store import (
@@ -29,6 +30,7 @@ from app.store import (
 )
 from app.store.engine import reading, transaction
 from app.store.ids import time_ordered_id
+from app.store.live_counts import LiveCounts
 from app.store.records import AuditEntry, Candidate, StoredLead
 
 
@@ -85,10 +87,18 @@ async def check(
     region: str,
     *,
     register: bool,
+    live: LiveCounts,
 ) -> CheckOutcome:
+    """`live` counts the tenant's records for term-frequency adjustment, and learns of the
+    one this check registers."""
     prepared = normalize_only(incoming.lead, region, policy)
     async with (transaction if register else reading)(engine) as conn:
-        return await _check_in(conn, tenant_id, policy, incoming.raw, prepared, register=register)
+        records = await live.live(conn, tenant_id)
+        outcome = await _check_in(
+            conn, tenant_id, policy, incoming.raw, prepared, register=register, records=records
+        )
+    live.added(tenant_id, 1 if outcome.stored else 0)
+    return outcome
 
 
 LOOKUP_RUN = 100
@@ -102,6 +112,7 @@ async def check_batch(
     region: str,
     *,
     register: bool,
+    live: LiveCounts,
 ) -> list[CheckOutcome]:
     """Check in input order in one transaction, so later leads meet the earlier ones.
 
@@ -109,11 +120,13 @@ async def check_batch(
     first lead sharing a key with an earlier lead of the run, so every lead still meets
     the ones registered before it (without register nothing is written, so only the
     length bounds a run), and after LOOKUP_RUN leads, so one statement stays well inside
-    the statement timeout on a large index.
+    the statement timeout on a large index. Each lead's frequencies count the records
+    registered before it, as if it had been checked alone.
     """
     prepared = [normalize_only(item.lead, region, policy) for item in batch]
     outcomes: list[CheckOutcome] = []
     async with (transaction if register else reading)(engine) as conn:
+        records = await live.live(conn, tenant_id)
         for run in _runs(prepared, register=register):
             if register:
                 await index.lock_keys(conn, tenant_id, [k for i in run for k in prepared[i].keys])
@@ -125,17 +138,19 @@ async def check_batch(
                 hot_key_cap=policy.hot_key_cap,
             )
             for i, search in zip(run, searches, strict=True):
-                outcomes.append(
-                    await _conclude(
-                        conn,
-                        tenant_id,
-                        policy,
-                        batch[i].raw,
-                        prepared[i],
-                        search=search,
-                        register=register,
-                    )
+                outcome = await _conclude(
+                    conn,
+                    tenant_id,
+                    policy,
+                    batch[i].raw,
+                    prepared[i],
+                    search=search,
+                    register=register,
+                    records=records,
                 )
+                records += 1 if outcome.stored else 0
+                outcomes.append(outcome)
+    live.added(tenant_id, sum(1 for o in outcomes if o.stored))
     return outcomes
 
 
@@ -161,6 +176,7 @@ async def _check_in(
     prepared: Normalized,
     *,
     register: bool,
+    records: int,
 ) -> CheckOutcome:
     if register:
         await index.lock_keys(conn, tenant_id, prepared.keys)
@@ -171,7 +187,9 @@ async def _check_in(
         limit=policy.max_candidates,
         hot_key_cap=policy.hot_key_cap,
     )
-    return await _conclude(conn, tenant_id, policy, raw, prepared, search=search, register=register)
+    return await _conclude(
+        conn, tenant_id, policy, raw, prepared, search=search, register=register, records=records
+    )
 
 
 async def _conclude(
@@ -183,10 +201,16 @@ async def _conclude(
     *,
     search: index.CandidateSearch,
     register: bool,
+    records: int,
 ) -> CheckOutcome:
-    """Decide on the candidates found; when registering, store the lead with its effects."""
+    """Decide on the candidates found; when registering, store the lead with its effects.
+
+    `records` is the tenant's live records: with the search's key counts, how common the
+    values the lead agrees on are.
+    """
     stored = [match.Stored(c.id, c.entity, c.lead) for c in search.candidates]
-    decision = match.match(prepared.lead, stored, policy)
+    frequencies = Frequencies(search.counts, records)
+    decision = match.match(prepared.lead, stored, policy, frequencies)
     by_id = {c.id: c for c in search.candidates}
     record = None
     if register:
@@ -218,7 +242,7 @@ async def _open_reviews(
                 found.candidate_id,
                 rule=found.rule,
                 score=found.score,
-                explain=match.explain(found.levels, found.weights),
+                explain=match.explain(found.levels, found.weights, found.adjustments),
             )
 
 
@@ -245,11 +269,19 @@ async def _insert(
 
 
 async def create(
-    engine: AsyncEngine, tenant_id: str, policy: Policy, incoming: Incoming, region: str
+    engine: AsyncEngine,
+    tenant_id: str,
+    policy: Policy,
+    incoming: Incoming,
+    region: str,
+    *,
+    live: LiveCounts,
 ) -> StoredLead:
     prepared = normalize_only(incoming.lead, region, policy)
     async with transaction(engine) as conn:
-        return await _insert(conn, tenant_id, incoming.raw, prepared, None)
+        stored = await _insert(conn, tenant_id, incoming.raw, prepared, None)
+    live.added(tenant_id, 1)
+    return stored
 
 
 async def get(engine: AsyncEngine, tenant_id: str, lead_id: str) -> StoredLead:
@@ -361,15 +393,19 @@ async def dry_run(engine: AsyncEngine, tenant_id: str, old: Policy, new: Policy)
     """
     changes: dict[str, int] = {}
     async with transaction(engine) as conn:
+        records = await leads.count_live(conn, tenant_id)
         for record in await leads.recent_live(conn, tenant_id, DRY_RUN_SAMPLE):
-            before = await _replay(conn, tenant_id, record, old)
-            after = await _replay(conn, tenant_id, record, new)
+            before = await _replay(conn, tenant_id, record, old, records)
+            after = await _replay(conn, tenant_id, record, new, records)
             label = f"{before}->{after}"
             changes[label] = changes.get(label, 0) + 1
     return changes
 
 
-async def _replay(conn: AsyncConnection, tenant_id: str, record: Candidate, policy: Policy) -> str:
+async def _replay(
+    conn: AsyncConnection, tenant_id: str, record: Candidate, policy: Policy, records: int
+) -> str:
+    """The record's decision as if it arrived now: its own keys and itself are not counted."""
     search = await index.find_candidates(
         conn,
         tenant_id,
@@ -379,7 +415,10 @@ async def _replay(conn: AsyncConnection, tenant_id: str, record: Candidate, poli
         exclude=record.id,
     )
     stored = [match.Stored(c.id, c.entity, c.lead) for c in search.candidates]
-    return match.match(record.lead, stored, policy).decision
+    cap = policy.hot_key_cap
+    others = {k: max(n - 1, 0) if n <= cap else n for k, n in search.counts.items()}
+    frequencies = Frequencies(others, records - 1)
+    return match.match(record.lead, stored, policy, frequencies).decision
 
 
 async def count_request(engine: AsyncEngine, tenant_id: str, second: int) -> int:

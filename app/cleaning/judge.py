@@ -18,6 +18,7 @@ from app.domain import score
 from app.domain.batch_index import Search, Verdict
 from app.domain.decide import RuleMatch
 from app.domain.match import Stored, match
+from app.domain.model import Frequencies
 from app.domain.policy import Policy
 from app.domain.types import Issue
 
@@ -34,6 +35,8 @@ class Job:
     """The span of each of `search.positions`, in the same order."""
     stored: tuple[Stored, ...] = ()
     stored_groups: Mapping[str, str] = field(default_factory=dict)
+    stored_frequencies: Frequencies | None = None
+    """The stored index's counts of the keys, added to the earlier rows' own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +74,17 @@ class Outcome:
 
 
 def judge(job: Job, leads: LeadReader, policy: Policy, now: datetime) -> Outcome:
-    """Decide the row as `/v1/check` would against these candidates, then score it."""
+    """Decide the row as `/v1/check` would against these candidates (weighing agreement on
+    a value by how many earlier rows, and stored records, carry it), then score it."""
     lead = leads.lead(job.position, job.span)
     candidates = list(job.stored)
     for position, span in zip(job.search.positions, job.spans, strict=True):
         earlier = leads.lead(position, span)
         candidates.append(Stored(str(position), earlier.entity, earlier))
-    verdict = Verdict(job.search, match(lead, candidates, policy))
+    frequencies = job.search.frequencies
+    if job.stored_frequencies is not None:
+        frequencies = frequencies.plus(job.stored_frequencies)
+    verdict = Verdict(job.search, match(lead, candidates, policy, frequencies))
     decision = verdict.decision
     scored = score.score_lead(lead, job.issues, [], policy.scoring, now, tags_in=decision.tags)
     best = decision.matches[0] if decision.matches else None

@@ -48,6 +48,7 @@ from app.cleaning.spill import Record, Spill
 from app.cleaning.writers import RowWriter, writer
 from app.domain.batch_index import BatchIndex, Groups
 from app.domain.match import Stored
+from app.domain.model import Frequencies
 from app.domain.policy import Policy
 from app.domain.types import RawLead
 
@@ -67,8 +68,10 @@ class Against(Protocol):
     def label(self) -> str:
         """Which index (its URL without password): part of the resume fingerprint."""
 
-    async def candidates(self, keys: Sequence[str]) -> tuple[list[Stored], dict[str, str]]:
-        """The candidates, and each one's group id."""
+    async def candidates(
+        self, keys: Sequence[str]
+    ) -> tuple[list[Stored], dict[str, str], Frequencies]:
+        """The candidates, each one's group id, and the index's counts of the keys."""
 
 
 class Registrar(Protocol):
@@ -279,8 +282,9 @@ class Cleaner:
         position = len(self.leads_file())
         stored: list[Stored] = []
         stored_groups: dict[str, str] = {}
+        frequencies = None
         if self.options.against is not None:
-            stored, stored_groups = await self.options.against.candidates(ready.keys)
+            stored, stored_groups, frequencies = await self.options.against.candidates(ready.keys)
         search = self.index.search(ready.keys)
         self._index(position, ready.keys, ready.lead_json)
         leads = self.leads_file()
@@ -292,6 +296,7 @@ class Cleaner:
             tuple(leads.span(p) for p in search.positions),
             tuple(stored),
             stored_groups,
+            frequencies,
         )
 
     async def _settle(

@@ -4,7 +4,9 @@ The batch cleaner checks every lead against the leads before it the way `/v1/che
 checks against the stored index: the same keys, the same hot-key cap (a key that more
 than `hot_key_cap` earlier leads carry is not searched), the same candidate order (most
 shared keys first, then the earlier lead), at most `max_candidates`, and then the same
-`match.match`. So a lead gets the same verdict in a file as over HTTP.
+`match.match`, with the same frequencies: each searched key's count among the earlier
+leads (more than the cap: cap + 1, as the store's lookup reports it) and their number.
+So a lead gets the same verdict in a file as over HTTP.
 
 It has to hold a million-row file in little memory: keys are kept as 64-bit hashes (a
 collision, about one in 10^12 for a million keys, only adds a candidate that comparing
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.domain.decide import Decision
+from app.domain.model import Frequencies
 from app.domain.policy import Policy
 
 _HOT = -1
@@ -31,10 +34,18 @@ _HOT = -1
 
 @dataclass(frozen=True, slots=True)
 class Search:
-    """The earlier leads to compare, best first, and the keys too common to search."""
+    """The earlier leads to compare, best first, the keys too common to search, and how
+    many earlier leads carry each key (a key over the cap: cap + 1)."""
 
     positions: tuple[int, ...]
     skipped: tuple[str, ...]
+    counts: dict[str, int]
+    records: int
+    """How many earlier leads there were: N of the frequencies."""
+
+    @property
+    def frequencies(self) -> Frequencies:
+        return Frequencies(self.counts, self.records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +79,13 @@ def key_hash(key: str) -> int:
 class BatchIndex:
     """Key hash → the positions of the earlier leads carrying the key, in the order added."""
 
-    __slots__ = ("_entries", "hot_key_cap", "max_candidates")
+    __slots__ = ("_entries", "hot_key_cap", "max_candidates", "records")
 
     def __init__(self, *, hot_key_cap: int, max_candidates: int) -> None:
         self.hot_key_cap = hot_key_cap
         self.max_candidates = max_candidates
+        self.records = 0
+        """How many leads were added: N of the frequencies, as the stored index's live records."""
         # One position as a plain int (most keys belong to one lead), several as a list.
         self._entries: dict[int, int | list[int]] = {}
 
@@ -88,21 +101,27 @@ class BatchIndex:
         """Earlier leads sharing any key under the cap: most shared keys first, then earliest."""
         shared: dict[int, int] = {}
         skipped: list[str] = []
+        counts: dict[str, int] = {}
         for key in dict.fromkeys(keys):
             entry = self._entries.get(key_hash(key))
             if entry is None:
+                counts[key] = 0
                 continue
             if entry == _HOT:
                 skipped.append(key)
+                counts[key] = self.hot_key_cap + 1
                 continue
-            for position in (entry,) if isinstance(entry, int) else entry:
+            positions = (entry,) if isinstance(entry, int) else entry
+            counts[key] = len(positions)
+            for position in positions:
                 shared[position] = shared.get(position, 0) + 1
         best = sorted(shared)
         best.sort(key=shared.__getitem__, reverse=True)  # stable: ties stay earliest first
-        return Search(tuple(best[: self.max_candidates]), tuple(skipped))
+        return Search(tuple(best[: self.max_candidates]), tuple(skipped), counts, self.records)
 
     def add(self, position: int, keys: Sequence[str]) -> None:
         """Index a lead under its keys; positions must grow, as rows of a file do."""
+        self.records += 1
         for key in dict.fromkeys(keys):
             digest = key_hash(key)
             entry = self._entries.get(digest)

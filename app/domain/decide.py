@@ -9,6 +9,7 @@ behind it so it can explain itself.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ class Scored:
     levels: Mapping[str, Level]
     weights: Mapping[str, float]
     probability: float
+    adjustments: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    """The term-frequency part of each adjusted field's weight."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,7 @@ class RuleMatch:
     weights: Mapping[str, float]
     tags: tuple[str, ...]
     update: bool
+    adjustments: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
     @property
     def fields(self) -> dict[str, float]:
@@ -100,6 +104,7 @@ def decide(lead_entity: str, scored: Iterable[Scored], policy: Policy) -> Decisi
                     weights=item.weights,
                     tags=rule.tags,
                     update=rule.update,
+                    adjustments=item.adjustments,
                 )
             )
     if not matches:

@@ -7,7 +7,7 @@ that many records share (a switchboard, a common name) is capped by the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from app.domain import junk
 from app.domain.policy import AttributeSpec
@@ -41,21 +41,62 @@ def _keys(lead: NormalizedLead) -> Iterator[str]:
     yield from (f"email:{k}" for k in lead.email_keys if not _junk_email(k))
     if lead.uscc:
         yield f"uscc:{lead.uscc}"
-    companies = [
-        c for c in (lead.company_core, lead.company_trade_name) if c and len(c) >= _MIN_COMPANY
-    ]
-    yield from (f"co:{c}" for c in companies)
-    if lead.website:
-        yield f"web:{lead.website}"
-    yield from (f"web:{d}" for d in lead.email_domains)
-    person = lead.name_pinyin or lead.name_key
+    companies = _companies(lead)
+    yield from (value_key("company", c) for c in companies)
+    yield from (value_key("website", d) for d in _domains(lead))
+    person = _person(lead)
     if person:
-        yield f"name:{person}"
+        yield value_key("name", person)
         yield from (f"nc:{person}|{c}" for c in companies[-1:])
     if lead.address_key:
         yield f"addr:{lead.address_key}"
     if lead.postcode and lead.last_name:
         yield f"pn:{lead.postcode.casefold()}|{lead.last_name.casefold()}"
+
+
+def _companies(lead: NormalizedLead) -> tuple[str, ...]:
+    names = (lead.company_core, lead.company_trade_name)
+    return tuple(c for c in names if c and len(c) >= _MIN_COMPANY)
+
+
+def _domains(lead: NormalizedLead) -> tuple[str, ...]:
+    return tuple(d for d in (lead.website, *lead.email_domains) if d)
+
+
+def _person(lead: NormalizedLead) -> str | None:
+    return lead.name_pinyin or lead.name_key
+
+
+def _people(lead: NormalizedLead) -> tuple[str, ...]:
+    person = _person(lead)
+    return (person,) if person else ()
+
+
+# Per field, the kind of blocking key that counts one value, and the lead's values. A name
+# is counted by its pinyin when it has one, so 王伟 is counted with its homophones (汪伟,
+# 王薇): the count errs high, and a common value's weight errs low, never high. A company
+# is counted by its core and by its trade name. `nc:` and `pn:` keys count a pair of
+# values, not one, and say nothing of either's frequency.
+_VALUES: dict[str, tuple[str, Callable[[NormalizedLead], tuple[str, ...]]]] = {
+    "name": ("name", _people),
+    "company": ("co", _companies),
+    "website": ("web", _domains),
+}
+
+
+def values(field: str, lead: NormalizedLead) -> tuple[str, ...]:
+    """The lead's values of `field` that a blocking key counts (none for other fields).
+
+    The values two leads share are the ones they agree on; `value_key` names the key whose
+    index count says how many stored records hold one: what term-frequency adjustment needs.
+    """
+    found = _VALUES.get(field)
+    return found[1](lead) if found else ()
+
+
+def value_key(field: str, value: str) -> str:
+    """The blocking key of one of `values(field, ...)`."""
+    return f"{_VALUES[field][0]}:{value}"[:MAX_KEY_LENGTH]
 
 
 def _junk_email(address: str) -> bool:

@@ -10,10 +10,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.compare import compare
+from app.domain.compare import Level, compare
 from app.domain.decide import Decision, Scored, decide
-from app.domain.model import level_weights, match_weights, probability
-from app.domain.policy import Policy
+from app.domain.keys import value_key, values
+from app.domain.model import (
+    Frequencies,
+    level_weights,
+    match_weights,
+    probability,
+    tf_adjustments,
+)
+from app.domain.policy import MatchModel, Policy
 from app.domain.types import NormalizedLead
 
 PATCH_FIELDS = (
@@ -41,14 +48,31 @@ class Stored:
     lead: NormalizedLead
 
 
-def score(lead: NormalizedLead, candidates: Iterable[Stored], policy: Policy) -> list[Scored]:
+def score(
+    lead: NormalizedLead,
+    candidates: Iterable[Stored],
+    policy: Policy,
+    frequencies: Frequencies | None = None,
+) -> list[Scored]:
+    """Each candidate compared and weighed; `frequencies` (the index's counts of the lead's
+    keys) adjust the weight of agreeing on a common or a rare value, without them u is as set."""
     types = policy.attribute_types()
     identities = policy.identities()
     table = level_weights(policy.model, types)
+    frequencies = frequencies or Frequencies()
+    counted = _counted_values(lead, policy.model, frequencies)
     scored = []
     for candidate in candidates:
         levels = compare(lead, candidate.lead, types, identities)
-        weights = match_weights(levels, table)
+        adjustments = tf_adjustments(
+            levels,
+            table,
+            policy.model,
+            _value_counts(levels, candidate.lead, policy.model, counted) if counted else {},
+            records=frequencies.records,
+            cap=policy.hot_key_cap,
+        )
+        weights = match_weights(levels, table, adjustments)
         scored.append(
             Scored(
                 candidate.id,
@@ -56,13 +80,53 @@ def score(lead: NormalizedLead, candidates: Iterable[Stored], policy: Policy) ->
                 levels,
                 weights,
                 probability(policy.model.prior, weights),
+                adjustments,
             )
         )
     return scored
 
 
-def match(lead: NormalizedLead, candidates: Iterable[Stored], policy: Policy) -> Decision:
-    return decide(lead.entity, score(lead, candidates, policy), policy)
+def _counted_values(
+    lead: NormalizedLead, model: MatchModel, frequencies: Frequencies
+) -> dict[str, dict[str, int]]:
+    """Per term-frequency field, the lead's values whose key has a count, with the count:
+    worked out once per lead, not per candidate."""
+    found: dict[str, dict[str, int]] = {}
+    for name in model.term_frequency:
+        keyed = {v: value_key(name, v) for v in values(name, lead)}
+        counts = {v: frequencies.counts[k] for v, k in keyed.items() if k in frequencies.counts}
+        if counts:
+            found[name] = counts
+    return found
+
+
+def _value_counts(
+    levels: Mapping[str, Level],
+    candidate: NormalizedLead,
+    model: MatchModel,
+    counted: Mapping[str, Mapping[str, int]],
+) -> dict[str, int]:
+    """Per term-frequency field at an adjusted level, the count of the value both records
+    hold: the least count of the values both have, the most specific one they agree on (a
+    company's core rather than its trade name)."""
+    found: dict[str, int] = {}
+    for name, counts in counted.items():
+        level = levels.get(name)
+        if level is None or level.level not in model.term_frequency[name].levels:
+            continue
+        known = [counts[v] for v in values(name, candidate) if v in counts]
+        if known:
+            found[name] = min(known)
+    return found
+
+
+def match(
+    lead: NormalizedLead,
+    candidates: Iterable[Stored],
+    policy: Policy,
+    frequencies: Frequencies | None = None,
+) -> Decision:
+    return decide(lead.entity, score(lead, candidates, policy, frequencies), policy)
 
 
 def patch(lead: NormalizedLead, master: NormalizedLead) -> dict[str, Any]:
@@ -79,12 +143,20 @@ def patch(lead: NormalizedLead, master: NormalizedLead) -> dict[str, Any]:
     return changes
 
 
-def explain(levels: Mapping[str, Any], weights: Mapping[str, float]) -> dict[str, dict[str, Any]]:
-    return {
-        name: {
+def explain(
+    levels: Mapping[str, Any],
+    weights: Mapping[str, float],
+    adjustments: Mapping[str, float] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per field the level, similarity and weight; `tf_adjustment` when the weight was moved
+    by how common the agreed value is (below 0: a common value, above: a rare one)."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, level in levels.items():
+        found[name] = {
             "level": level.level,
             "similarity": round(level.similarity, 4),
             "weight": round(weights.get(name, 0.0), 3),
         }
-        for name, level in levels.items()
-    }
+        if adjustments and name in adjustments:
+            found[name]["tf_adjustment"] = round(adjustments[name], 3)
+    return found

@@ -4,6 +4,10 @@ u comes from random pairs, which are almost all different people; m and the
 prior come from expectation-maximisation over the candidate pairs the index
 produces, with pairs a person already judged (reviews) held at their verdict.
 The caller picks the pairs (the domain draws no random numbers).
+
+Term-frequency adjustment is not fitted: it needs no fitting (a value's frequency is
+counted at check time) and the fit leaves it out, weighing every pair with the level's
+own u; the fitted model keeps the start model's `term_frequency` settings.
 """
 
 from __future__ import annotations
@@ -95,7 +99,7 @@ def _m_step(
             for level, entry in table.items()
         }
     prior = sum(posteriors) / len(posteriors) if posteriors else model.prior
-    return MatchModel(prior=min(max(prior, _FLOOR), _MAX_PRIOR), fields=fields)
+    return model.model_copy(update={"prior": min(max(prior, _FLOOR), _MAX_PRIOR), "fields": fields})
 
 
 def _with_u(model: MatchModel, u: Mapping[str, Mapping[str, float]]) -> MatchModel:
@@ -106,7 +110,7 @@ def _with_u(model: MatchModel, u: Mapping[str, Mapping[str, float]]) -> MatchMod
         }
         for field, table in model.fields.items()
     }
-    return MatchModel(prior=model.prior, fields=fields)
+    return model.model_copy(update={"fields": fields})
 
 
 def _normalised(counts: Mapping[str, float], levels: Sequence[str]) -> dict[str, float]:

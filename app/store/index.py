@@ -27,8 +27,12 @@ DEFAULT_HOT_KEY_CAP = 200
 
 @dataclass(frozen=True, slots=True)
 class CandidateSearch:
+    """The candidates, and each searched key's number of index entries, counted up to the
+    hot-key cap + 1 (a key over the cap is not searched: `skipped`)."""
+
     candidates: list[Candidate]
     skipped: tuple[str, ...]
+    counts: dict[str, int]
 
 
 # The lookup in one statement, whatever the number of keys or leads: the keys arrive as one
@@ -37,7 +41,8 @@ class CandidateSearch:
 # index entries, read with LIMIT cap + 1 so a switchboard number or a free-mail domain costs
 # at most that many entries; `shared` joins only the keys under the cap; `ranked` orders each
 # lead's records by shared keys on the key index alone, and only the best `limit` are read
-# from the lead table; the keys over the cap come back as rows of their own.
+# from the lead table; every key's bounded count comes back as a row of its own, for the
+# hot-key report and for term-frequency adjustment (how common the lead's name is).
 #
 # Ranking needs no look at the lead table because only live records hold keys: a delete or
 # purge removes a record's keys and a merge empties the merged-away record's (an unmerge
@@ -74,7 +79,7 @@ JOIN lead AS l ON l.id = r.id
 WHERE r.rank <= :limit
   AND l.tenant_id = :tenant AND l.deleted_at IS NULL AND l.merged_into IS NULL
 UNION ALL
-SELECT -1, key, NULL, NULL, NULL, NULL, n, 0 FROM counted WHERE n > :cap
+SELECT -1, key, NULL, NULL, NULL, NULL, n, 0 FROM counted
 ORDER BY 1, 8
 """
 _PG_WANTED = """WITH wanted AS (
@@ -107,6 +112,7 @@ async def find_candidates(
 
     A key shared by more than `hot_key_cap` records is not searched (it is reported in
     `skipped`): counting it stops at the cap, so it costs at most that many index entries.
+    Every key's count comes back in `counts`, at most `hot_key_cap` + 1.
     """
     found = await find_candidates_many(
         conn, tenant_id, [keys], limit=limit, hot_key_cap=hot_key_cap, exclude=exclude
@@ -130,7 +136,7 @@ async def find_candidates_many(
     """
     pairs = [(i, key) for i, keys in enumerate(keysets) for key in dict.fromkeys(keys)]
     if not pairs:
-        return [CandidateSearch([], ()) for _ in keysets]
+        return [CandidateSearch([], (), {}) for _ in keysets]
     params: dict[str, Any] = {
         "tenant": tenant_id,
         "over": hot_key_cap + 1,
@@ -149,10 +155,10 @@ async def find_candidates_many(
         )
         rows = result.all()
     found: list[list[Candidate]] = [[] for _ in keysets]
-    hot: set[str] = set()
+    counted: dict[str, int] = {}
     for i, lead_id, external_id, entity, group_id, normalized, shared, _rank in rows:
         if i < 0:
-            hot.add(lead_id)
+            counted[lead_id] = int(shared)
             continue
         found[i].append(
             Candidate(
@@ -165,7 +171,11 @@ async def find_candidates_many(
             )
         )
     return [
-        CandidateSearch(candidates, tuple(k for k in keys if k in hot))
+        CandidateSearch(
+            candidates,
+            tuple(k for k in keys if counted[k] > hot_key_cap),
+            {k: counted[k] for k in keys},
+        )
         for candidates, keys in zip(found, keysets, strict=True)
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.types import normalized_from_dict
@@ -162,3 +162,17 @@ async def recent_live(conn: AsyncConnection, tenant_id: str, limit: int) -> list
         Candidate(r.id, r.external_id, r.entity, r.group_id, 0, normalized_from_dict(r.normalized))
         for r in rows
     ]
+
+
+async def count_live(conn: AsyncConnection, tenant_id: str) -> int:
+    """How many live records the tenant has: a scan of its rows, so callers cache it."""
+    result = await conn.execute(
+        select(func.count())
+        .select_from(lead)
+        .where(
+            lead.c.tenant_id == tenant_id,
+            lead.c.deleted_at.is_(None),
+            lead.c.merged_into.is_(None),
+        )
+    )
+    return int(result.scalar_one())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import httpx
 import pytest
 
@@ -161,6 +163,27 @@ async def test_a_long_batch_meets_earlier_leads_across_its_lookups(
     results = response.json()["results"]
     duplicates = {i: r["matches"][0]["id"] for i, r in enumerate(results) if r["matches"]}
     assert duplicates == {50: results[10]["id"], 149: results[3]["id"]}
+
+
+async def test_the_explanation_shows_a_common_name_weighing_less_than_a_rare_one(
+    client: httpx.AsyncClient,
+) -> None:
+    """Term-frequency adjustment: the name's weight reflects how many stored records hold it."""
+    for i in range(12):
+        await check(client, {"name": "王伟", "phone": f"+86 1390013{i:04d}"}, register=True)
+    await check(client, {"name": "欧阳娜娜", "phone": "+86 13700137000"}, register=True)
+    common = (await check(client, {"name": "王伟", "phone": "139 0013 0003"}))["matches"][0]
+    rare = (await check(client, {"name": "欧阳娜娜", "phone": "137 0013 7000"}))["matches"][0]
+    plain = math.log2(0.8 / 0.002)  # the shipped name `exact` level, unadjusted
+    for found in (common, rare):
+        name = found["explain"]["name"]
+        assert name["level"] == "exact"
+        assert name["weight"] == pytest.approx(plain + name["tf_adjustment"], abs=0.002)
+        assert found["explain"]["phone"]["tf_adjustment"] is None
+    assert (
+        common["explain"]["name"]["tf_adjustment"] < 0 <= rare["explain"]["name"]["tf_adjustment"]
+    )
+    assert common["score"] < rare["score"]
 
 
 async def test_batch_without_register_does_not_match_within_itself(

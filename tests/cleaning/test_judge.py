@@ -13,6 +13,7 @@ from app.cleaning.leads import LeadFile, LeadReader
 from app.domain.batch_index import BatchIndex
 from app.domain.keys import blocking_keys
 from app.domain.match import Stored, match
+from app.domain.model import Frequencies
 from app.domain.normalize import normalize_lead
 from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import NormalizedLead, RawLead, normalized_to_dict
@@ -52,8 +53,12 @@ def test_a_row_is_decided_as_match_decides_over_the_earlier_rows(tmp_path: Path)
     file.append(orjson.dumps(normalized_to_dict(leads[2])))
     file.flush()
     outcome = judge(job(file, index, 2, leads[2]), reader, DEFAULT_POLICY, NOW)
-    direct = match(leads[2], [Stored("0", "lead", leads[0])], DEFAULT_POLICY)
+    keys = blocking_keys(leads[2])
+    counts = {k: sum(k in blocking_keys(e) for e in leads[:2]) for k in keys}
+    frequencies = Frequencies(counts, records=2)
+    direct = match(leads[2], [Stored("0", "lead", leads[0])], DEFAULT_POLICY, frequencies)
     assert (outcome.decision, outcome.rule) == (direct.decision, direct.matches[0].rule)
+    assert outcome.probability == round(direct.matches[0].score, 4)
     assert outcome.decision == "duplicate"
     assert (outcome.match_row, outcome.dups) == (1, (0,))
 
@@ -71,6 +76,21 @@ def test_a_stored_candidate_is_weighed_but_is_no_row(tmp_path: Path) -> None:
     assert outcome.decision == "duplicate"
     assert (outcome.match_id, outcome.stored_group) == ("5d0c-stored", "g-1")
     assert (outcome.match_row, outcome.dups) == (None, ())
+
+
+def test_the_stored_index_s_counts_add_to_the_earlier_rows_own(tmp_path: Path) -> None:
+    earlier = lead(name="张伟", phone=("13971824503",))
+    new = lead(name="张伟", phone=("13971824503",))
+    file, index, reader = filed(tmp_path, [earlier, new])
+    index = BatchIndex.for_policy(DEFAULT_POLICY)
+    index.add(0, blocking_keys(earlier))
+    common = Frequencies({"name:wei zhang": 5000}, records=100_000)
+    alone = judge(job(file, index, 1, new), reader, DEFAULT_POLICY, NOW)
+    together = judge(
+        job(file, index, 1, new, stored_frequencies=common), reader, DEFAULT_POLICY, NOW
+    )
+    assert alone.probability is not None and together.probability is not None
+    assert together.probability < alone.probability, "a name 5,000 stored records carry"
 
 
 def test_leads_read_back_from_the_file_are_the_leads_written(tmp_path: Path) -> None:

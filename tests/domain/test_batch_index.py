@@ -36,6 +36,29 @@ def test_search_orders_and_caps_like_the_stored_index(
     assert found.skipped == skipped
 
 
+# (earlier leads' keys, the new lead's keys, cap, expected counts): a key over the cap
+# counts cap + 1, as the stored index's bounded count reports it.
+COUNTS = [
+    ([["a"], ["b"], ["a", "b"]], ["a", "b", "c"], 10, {"a": 2, "b": 2, "c": 0}),
+    ([["a"], ["a"], ["a"], ["a"]], ["a"], 3, {"a": 4}),
+    ([["a"], ["a"], ["a"], ["a"], ["a"]], ["a"], 3, {"a": 4}),
+    ([["a"], ["a"]], ["a"], 1, {"a": 2}),
+    ([["a", "a"]], ["a", "a"], 10, {"a": 1}),
+]
+
+
+@pytest.mark.parametrize(("earlier", "keys", "cap", "counts"), COUNTS)
+def test_search_counts_every_key_bounded_like_the_stored_index(
+    earlier: list[list[str]], keys: list[str], cap: int, counts: dict[str, int]
+) -> None:
+    index = BatchIndex(hot_key_cap=cap, max_candidates=10)
+    for position, lead_keys in enumerate(earlier):
+        index.add(position, lead_keys)
+    found = index.search(keys)
+    assert found.counts == counts
+    assert found.records == index.records == len(earlier)
+
+
 def test_groups_join_transitively_and_keep_the_earliest_root() -> None:
     groups = Groups()
     for _ in range(6):

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from app.domain.keys import blocking_keys
 from app.domain.match import Stored, match, patch
+from app.domain.model import Frequencies
 from app.domain.normalize import normalize_lead
 from app.domain.policy import DEFAULT_POLICY, MatchRule, Policy
 from app.domain.types import NormalizedLead, RawLead
@@ -207,3 +209,36 @@ def test_a_duplicate_of_a_customer_contact_keeps_the_customer_tag() -> None:
     assert decision.decision == "duplicate"
     assert decision.matches[0].candidate_id == "c"
     assert set(decision.tags) == {"duplicate", "existing_customer"}
+
+
+# (how many stored records hold the name and the company, of how many, the rule that fires)
+NAME_AND_COMPANY = [
+    (1, 1, 100_000, "name_company_certain"),  # a rare name at a rare company: one person
+    (None, None, 100_000, "name_and_company"),  # no counts: the shipped weights are not sure
+    (1, 1, 100, "name_and_company"),  # a young tenant's counts show little
+    (201, 201, 100_000, "name_and_company"),  # both over the hot-key cap: common
+]
+
+
+@pytest.mark.parametrize(("name_count", "company_count", "records", "rule"), NAME_AND_COMPANY)
+def test_name_and_company_are_sure_only_when_the_counts_say_rare(
+    name_count: int | None, company_count: int | None, records: int, rule: str
+) -> None:
+    new = lead(name="欧阳娜娜", company="深圳华诚电子有限责任公司", city="深圳")
+    old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", city="深圳市")
+    counts = {}
+    for key in blocking_keys(new):
+        if key.startswith("name:") and name_count is not None:
+            counts[key] = name_count
+        if key.startswith("co:") and company_count is not None:
+            counts[key] = company_count
+    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, records))
+    assert decision.matches[0].rule == rule
+
+
+def test_a_rare_name_at_one_company_with_another_mobile_is_still_a_review() -> None:
+    new = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("13971824503",))
+    old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("13760582914",))
+    counts = dict.fromkeys(blocking_keys(new), 1)
+    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    assert decision.matches[0].rule == "name_and_company"

@@ -22,6 +22,7 @@ from app.cli import main
 from app.domain.policy import DEFAULT_POLICY
 from app.store import tables
 from app.store.engine import create_engine
+from app.store.live_counts import LiveCounts
 from app.store.migrate import upgrade
 from tests.hardening import seed
 
@@ -146,7 +147,9 @@ def test_cli_purges_a_batch_by_external_id(
         for external_id, email in people.items():
             lead = Lead(external_id=external_id, email=email)
             incoming = flows.Incoming(lead.to_domain(), lead.to_json())
-            await flows.create(engine, tables.DEFAULT_TENANT_ID, DEFAULT_POLICY, incoming, "CN")
+            await flows.create(
+                engine, tables.DEFAULT_TENANT_ID, DEFAULT_POLICY, incoming, "CN", live=LiveCounts()
+            )
         await engine.dispose()
 
     async def remaining() -> dict[str, list[str]]:

@@ -66,6 +66,26 @@ async def test_a_key_over_the_cap_is_skipped_and_reported(engine: AsyncEngine) -
     ]
 
 
+async def test_every_key_comes_back_with_its_count_bounded_by_the_cap(
+    engine: AsyncEngine,
+) -> None:
+    """Term-frequency adjustment reads these: how many records hold each of the lead's keys."""
+    for i in range(5):
+        await store(engine, f"s{i}", ["name:wang wei"] + (["name:rare"] if i == 0 else []))
+    await store(engine, "gone", ["name:rare"])
+    async with transaction(engine) as conn:
+        await leads.soft_delete(conn, T, "gone", purge=False)
+    keys = ["name:wang wei", "name:rare", "name:nobody", "name:wang wei"]
+    async with transaction(engine) as conn:
+        capped = await index.find_candidates(conn, T, keys, hot_key_cap=3)
+        wide = await index.find_candidates(conn, T, keys, hot_key_cap=10)
+        many = await index.find_candidates_many(conn, T, [keys, ["name:rare"]], hot_key_cap=3)
+    assert capped.counts == {"name:wang wei": 4, "name:rare": 1, "name:nobody": 0}
+    assert wide.counts == {"name:wang wei": 5, "name:rare": 1, "name:nobody": 0}
+    assert [m.counts for m in many] == [capped.counts, {"name:rare": 1}]
+    assert capped.skipped == ("name:wang wei", "name:wang wei")
+
+
 async def test_limit_keeps_the_best_candidates(engine: AsyncEngine) -> None:
     for i in range(5):
         await store(engine, f"l{i}", ["shared:k"] + ([f"extra:{i}"] if i == 3 else []))

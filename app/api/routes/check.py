@@ -34,6 +34,7 @@ async def check_lead(
         incoming,
         caller.region(body.region),
         register=body.register_,
+        live=request.app.state.live_counts,
     )
     request.app.state.metrics.skipped(outcome.skipped_keys)
     return convert.check_result(outcome, policy.scoring if policy.score_in_check else None)
@@ -62,6 +63,7 @@ async def check_batch(
         batch,
         caller.region(body.region),
         register=body.register_,
+        live=request.app.state.live_counts,
     )
     for outcome in outcomes:
         request.app.state.metrics.skipped(outcome.skipped_keys)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api import convert, flows
 from app.api.deps import EngineDep, PolicyDep, SettingsDep, TenantDep, region_of
@@ -22,6 +22,8 @@ router = APIRouter(prefix="/v1/leads", tags=["leads"])
     responses=responses(400, 401, 413, 422, 503, 429),
 )
 async def create_lead(
+    *,
+    request: Request,
     body: LeadRequest,
     tenant: TenantDep,
     policy: PolicyDep,
@@ -30,7 +32,12 @@ async def create_lead(
 ) -> StoredLead:
     incoming = flows.Incoming(body.lead.to_domain(), body.lead.to_json())
     stored = await flows.create(
-        engine, tenant.id, policy, incoming, region_of(None, settings, policy)
+        engine,
+        tenant.id,
+        policy,
+        incoming,
+        region_of(None, settings, policy),
+        live=request.app.state.live_counts,
     )
     return convert.stored_lead(stored)
 

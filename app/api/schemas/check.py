@@ -45,7 +45,15 @@ class CheckBatchRequest(BaseModel):
 class FieldExplain(BaseModel):
     level: str = Field(description="The comparison level the two values reached.")
     similarity: float
-    weight: float = Field(description="log2(m/u) the level added to the match odds.")
+    weight: float = Field(
+        description="log2(m/u) the level added to the match odds, tf_adjustment included."
+    )
+    tf_adjustment: float | None = Field(
+        default=None,
+        description="How much of `weight` comes from how common the agreed value is among"
+        " the tenant's records (term-frequency adjustment): below 0 a common value (a common"
+        " name), above 0 a rare one; null when the level is not adjusted.",
+    )
 
 
 class Match(BaseModel):

@@ -1,0 +1,43 @@
+"""The per-process count of a tenant's live records: counted once per TTL, plus its own."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.store.engine import transaction
+from app.store.live_counts import LiveCounts
+from tests.store.statements import recorded
+from tests.store.test_index import T, store
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_counts_once_per_ttl_and_adds_its_own_registrations(engine: AsyncEngine) -> None:
+    clock = Clock()
+    live = LiveCounts(ttl=60, clock=clock)
+    await store(engine, "a", ["phone:1"])
+    async with transaction(engine) as conn:
+        assert await live.live(conn, T) == 1
+    await store(engine, "b", ["phone:2"])
+    live.added(T, 1)
+    await store(engine, "c", ["phone:3"])  # another replica's: not seen until the TTL ends
+    async with transaction(engine) as conn, recorded(conn) as statements:
+        assert await live.live(conn, T) == 2
+    assert statements == [], "no count inside the TTL"
+    clock.now = 61
+    async with transaction(engine) as conn:
+        assert await live.live(conn, T) == 3
+
+
+async def test_registrations_before_the_first_count_are_in_it(engine: AsyncEngine) -> None:
+    live = LiveCounts()
+    live.added(T, 5)
+    await store(engine, "a", ["phone:1"])
+    async with transaction(engine) as conn:
+        assert await live.live(conn, T) == 1
