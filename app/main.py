@@ -76,10 +76,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
 
     report_engine = _report_engine(settings, engine) if own_engine else engine
+    live_counts = LiveCounts()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await live_counts.settled()
         if own_engine:
             await engine.dispose()
             if report_engine is not engine:
@@ -98,7 +100,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.metrics = Metrics()
     app.state.policy_cache = PolicyCache()
     app.state.key_cache = KeyCache()
-    app.state.live_counts = LiveCounts()
+    app.state.live_counts = live_counts
     app.state.mx = (
         MxChecker(settings.email_mx_timeout, settings.dns_server)
         if settings.email_mx_check

@@ -7,17 +7,27 @@ between. One process checking one lead after another is therefore exact; with re
 a count lags the others' registrations by at most the TTL, and deletes and merges (not
 tracked here) by the same. A frequency count/N then moves by that small fraction of N,
 which changes a weight by hundredths of a bit on a large tenant.
+
+On PostgreSQL a count past its TTL is redone in the background, on a connection of its
+own, while checks go on with the old one: on the 1M bench index the count takes 0.4 s,
+which one check a minute would otherwise wait for (and on a few million, past the
+serving statement timeout). Only a tenant's first count is waited for. SQLite, the
+embedded single-writer default, counts in line.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.store import leads
+from app.store.engine import is_sqlite, reading
+from app.store.errors import StoreError
 
 LIVE_COUNT_TTL_SECONDS = 60.0
 
@@ -38,15 +48,41 @@ class LiveCounts:
         self.ttl = ttl
         self.clock = clock
         self._entries: dict[str, _Entry] = {}
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
 
     async def live(self, conn: AsyncConnection, tenant_id: str) -> int:
-        """The tenant's live records: counted on `conn` when the last count has expired."""
+        """The tenant's live records: counted on `conn` the first time; when the last count
+        has expired, counted again (in the background on PostgreSQL)."""
         now = self.clock()
         entry = self._entries.get(tenant_id)
-        if entry is None or entry.expires <= now:
+        if entry is None or (entry.expires <= now and is_sqlite(conn.engine)):
             entry = _Entry(now + self.ttl, await leads.count_live(conn, tenant_id))
             self._entries[tenant_id] = entry
+        elif entry.expires <= now and tenant_id not in self._refreshing:
+            task = asyncio.create_task(self._refresh(conn.engine, tenant_id, entry.added))
+            self._refreshing[tenant_id] = task
         return entry.counted + entry.added
+
+    async def _refresh(self, engine: AsyncEngine, tenant_id: str, added_before: int) -> None:
+        """Count anew; registrations made while counting stay added (a few may be counted
+        twice, a fraction of N too small to move a weight)."""
+        try:
+            async with reading(engine) as conn:
+                counted = await leads.count_live(conn, tenant_id)
+            entry = self._entries[tenant_id]
+            self._entries[tenant_id] = _Entry(
+                self.clock() + self.ttl, counted, entry.added - added_before
+            )
+        except StoreError:
+            self._entries[tenant_id].expires = self.clock() + self.ttl  # try again later
+        finally:
+            del self._refreshing[tenant_id]
+
+    async def settled(self) -> None:
+        """Wait for the counts under way (tests, and shutdown)."""
+        for task in list(self._refreshing.values()):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def added(self, tenant_id: str, records: int) -> None:
         """Records this process registered, once their transaction committed."""
