@@ -124,10 +124,6 @@ def output_paths(options: Options) -> tuple[Path, Path]:
     return options.out / f"{stem}.cleaned{suffix}", options.out / f"{stem}.merged{suffix}"
 
 
-def _issue_rows(issues: Sequence[Any]) -> list[list[str]]:
-    return [[i.field, i.code, i.severity, i.message] for i in issues]
-
-
 class Cleaner:
     """One run over one input; holds the index, the groups and the work file."""
 
@@ -288,15 +284,15 @@ class Cleaner:
         search = self.index.search(ready.keys)
         self._index(position, ready.keys, ready.lead_json)
         leads = self.leads_file()
-        return Job(
+        return Job.of(
             position,
             leads.span(position),
             ready.issues,
             search,
             tuple(leads.span(p) for p in search.positions),
-            tuple(stored),
-            stored_groups,
-            frequencies,
+            stored=tuple(stored),
+            stored_groups=stored_groups,
+            stored_frequencies=frequencies,
         )
 
     async def _settle(
@@ -346,10 +342,10 @@ class Cleaner:
             "cells": cells,
             "lead": lead_json,
             "n": orjson.Fragment(ready.lead_json),
-            "issues": _issue_rows(ready.issues),
+            "issues": ready.issues,
             "keys": list(ready.keys),
             "valid": ready.valid,
-            **outcome.as_record(),
+            **outcome._asdict(),
         }
 
     # --- 2. write -----------------------------------------------------------------------

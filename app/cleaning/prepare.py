@@ -21,26 +21,25 @@ from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 
-from app.cleaning.judge import Job, Outcome, judge_all
+from app.cleaning.judge import IssueRow, Job, Outcome, issue_rows, judge_all
 from app.cleaning.leads import LeadReader
 from app.domain import keys, normalize, validate
 from app.domain.policy import Policy
-from app.domain.types import Issue, RawLead, normalized_to_dict
+from app.domain.types import RawLead, normalized_to_dict
 
 CHUNK = 200
 """Rows per task: enough to make a task's overhead small, few enough to keep both halves busy."""
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     lead_json: bytes
     """The normalized lead, as the lead file and the work file hold it."""
-    issues: tuple[Issue, ...]
+    issues: tuple[IssueRow, ...]
     keys: tuple[str, ...]
     valid: bool
 
@@ -50,7 +49,7 @@ def prepare(raw: RawLead, region: str, policy: Policy) -> Prepared:
     lead, issues = normalize.normalize_lead(raw, region, policy.blocklist)
     return Prepared(
         orjson.dumps(normalized_to_dict(lead)),
-        issues,
+        issue_rows(issues),
         keys.blocking_keys(lead, policy.attributes),
         validate.is_valid(issues),
     )

@@ -40,7 +40,7 @@ def filed(tmp_path: Path, leads: list[NormalizedLead]) -> tuple[LeadFile, BatchI
 def job(file: LeadFile, index: BatchIndex, position: int, new: NormalizedLead, **more: Any) -> Job:
     search = index.search(blocking_keys(new))
     spans = tuple(file.span(p) for p in search.positions)
-    return Job(position, file.span(position), (), search, spans, **more)
+    return Job.of(position, file.span(position), (), search, spans, **more)
 
 
 def test_a_row_is_decided_as_match_decides_over_the_earlier_rows(tmp_path: Path) -> None:
