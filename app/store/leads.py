@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.completeness import present_mask
 from app.domain.types import normalized_from_dict
 from app.store.errors import NotFound
 from app.store.records import Candidate, StoredLead, as_utc
@@ -51,7 +52,9 @@ async def insert_lead(
     group_id: str,
     raw: dict[str, Any],
     normalized: dict[str, Any],
+    valid: bool,
 ) -> StoredLead:
+    """`valid`: no error among the issues recorded with it (app.store.lead_issues)."""
     now = datetime.now(UTC)
     row = (
         await conn.execute(
@@ -66,6 +69,8 @@ async def insert_lead(
                 normalized=normalized,
                 created_at=now,
                 updated_at=now,
+                valid=valid,
+                present=present_mask(normalized),
             )
             .returning(*COLUMNS)
         )
@@ -116,6 +121,7 @@ async def replace_lead(
             .values(
                 raw=raw,
                 normalized=normalized,
+                present=present_mask(normalized),
                 external_id=normalized.get("external_id"),
                 entity=normalized.get("entity", "lead"),
                 updated_at=datetime.now(UTC),
@@ -132,7 +138,7 @@ async def soft_delete(conn: AsyncConnection, tenant_id: str, lead_id: str, *, pu
     """Take a record out of the index; with purge its personal data is erased for good."""
     values: dict[str, Any] = {"deleted_at": datetime.now(UTC)}
     if purge:
-        values.update(raw={}, normalized={}, external_id=None)
+        values.update(raw={}, normalized={}, present=present_mask({}), external_id=None)
     result = await conn.execute(
         update(lead)
         .where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))
