@@ -28,6 +28,11 @@ COLUMNS = (
 )
 
 
+def report_columns(normalized: dict[str, Any]) -> dict[str, Any]:
+    """What the report reads of the normalized JSON, kept in columns of their own."""
+    return {"present": present_mask(normalized), "source": normalized.get("source")}
+
+
 def stored_from_row(row: Row[*tuple[Any, ...]]) -> StoredLead:
     """A lead row selected with COLUMNS (more columns may follow) as the store's value."""
     return StoredLead(
@@ -70,7 +75,7 @@ async def insert_lead(
                 created_at=now,
                 updated_at=now,
                 valid=valid,
-                present=present_mask(normalized),
+                **report_columns(normalized),
             )
             .returning(*COLUMNS)
         )
@@ -121,7 +126,7 @@ async def replace_lead(
             .values(
                 raw=raw,
                 normalized=normalized,
-                present=present_mask(normalized),
+                **report_columns(normalized),
                 external_id=normalized.get("external_id"),
                 entity=normalized.get("entity", "lead"),
                 updated_at=datetime.now(UTC),
@@ -138,7 +143,7 @@ async def soft_delete(conn: AsyncConnection, tenant_id: str, lead_id: str, *, pu
     """Take a record out of the index; with purge its personal data is erased for good."""
     values: dict[str, Any] = {"deleted_at": datetime.now(UTC)}
     if purge:
-        values.update(raw={}, normalized={}, present=present_mask({}), external_id=None)
+        values.update(raw={}, normalized={}, **report_columns({}), external_id=None)
     result = await conn.execute(
         update(lead)
         .where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))

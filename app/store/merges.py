@@ -26,7 +26,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain import survivorship
-from app.domain.completeness import present_mask
 from app.store import audit, index, leads
 from app.store.errors import Conflict, NotFound
 from app.store.records import StoredLead
@@ -118,7 +117,7 @@ async def _write(
                 merged_into=image["merged_into"],
                 raw=image["raw"],
                 normalized=image["normalized"],
-                present=present_mask(image["normalized"]),
+                **leads.report_columns(image["normalized"]),
                 updated_at=datetime.fromisoformat(image["updated_at"]),
             )
             .returning(*_COLUMNS)

@@ -11,10 +11,10 @@ A lead's issues are those it had when it was stored (`lead_issue`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, func, select
+from sqlalchemy import Date, and_, func, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -22,7 +22,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.domain import completeness
 from app.store.outcomes import latest_outcomes
-from app.store.tables import lead, lead_issue, review
+from app.store.tables import SHORT_SOURCE, lead, lead_issue, review
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +72,10 @@ class Report:
     conversion: list[ConversionCount]
 
 
-class UtcDay(FunctionElement[str]):
-    """The UTC calendar day of a timestamp as `YYYY-MM-DD`, on either database."""
+class UtcDay(FunctionElement[date]):
+    """The UTC calendar day of a timestamp, on either database."""
 
-    type = String()
+    type = Date()
     inherit_cache = True
 
 
@@ -87,15 +87,18 @@ def _utc_day_sqlite(element: UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
 
 @compiles(UtcDay, "postgresql")
 def _utc_day_postgresql(element: UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
+    # A date, not its text: formatting each of a million timestamps costs a third of a second.
     arg = compiler.process(element.clauses, **kw)
-    return f"to_char(({arg}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    return f"CAST(({arg}) AT TIME ZONE 'UTC' AS DATE)"
 
 
 # The three states; each has a partial index of the same condition (migration 0006).
 _LIVE = and_(lead.c.deleted_at.is_(None), lead.c.merged_into.is_(None))
 _DELETED = lead.c.deleted_at.is_not(None)
 _MERGED = and_(lead.c.deleted_at.is_(None), lead.c.merged_into.is_not(None))
-_SOURCE = lead.c.normalized["source"].as_string()
+# Literal, as ix_lead_intake's condition is: PostgreSQL matches a partial index to a
+# query only when the query's condition proves the index's.
+_SHORT_SOURCE = func.coalesce(func.length(lead.c.source), 0) <= literal_column(str(SHORT_SOURCE))
 
 
 async def report(conn: AsyncConnection, tenant_id: str, since: datetime) -> Report:
@@ -165,28 +168,27 @@ async def _issues(conn: AsyncConnection, tenant_id: str) -> list[IssueCount]:
 
 
 async def _by_day(conn: AsyncConnection, tenant_id: str, since: datetime) -> list[DayCount]:
-    # Grouped over a subquery: PostgreSQL sees the JSON key as a bound parameter and would
-    # not match the select list's source to the GROUP BY's.
-    created = (
-        select(
-            UtcDay(lead.c.created_at).label("day"),
-            _SOURCE.label("source"),
-            lead.c.valid,
-        )
-        .where(lead.c.tenant_id == tenant_id, lead.c.created_at >= since)
-        .subquery("created")
-    )
-    rows = await conn.execute(
+    """Read off ix_lead_intake alone; the few records whose source is too long for its
+    entries come off ix_lead_intake_long and the table."""
+    # Grouped over a subquery: PostgreSQL would not match a UTC day in the select list to
+    # the same expression in the GROUP BY, each bound on its own.
+    counts = [
         select(
             created.c.day,
             created.c.source,
             func.count().label("records"),
             func.count().filter(created.c.valid).label("valid"),
+        ).group_by(created.c.day, created.c.source)
+        for created in (
+            select(UtcDay(lead.c.created_at).label("day"), lead.c.source, lead.c.valid)
+            .where(lead.c.tenant_id == tenant_id, lead.c.created_at >= since, length)
+            .subquery()
+            for length in (_SHORT_SOURCE, ~_SHORT_SOURCE)
         )
-        .group_by(created.c.day, created.c.source)
-        .order_by(created.c.day, created.c.source)
-    )
-    return [DayCount(r.day, r.source, r.records, r.valid) for r in rows]
+    ]
+    both = union_all(*counts).subquery("created")
+    rows = await conn.execute(select(both).order_by(both.c.day, both.c.source))
+    return [DayCount(r.day.isoformat(), r.source, r.records, r.valid) for r in rows]
 
 
 async def _open_reviews(conn: AsyncConnection, tenant_id: str) -> int:
@@ -199,7 +201,7 @@ async def _open_reviews(conn: AsyncConnection, tenant_id: str) -> int:
 async def _conversion(conn: AsyncConnection, tenant_id: str) -> list[ConversionCount]:
     latest = latest_outcomes(tenant_id).subquery("latest")
     known = (
-        select(latest.c.grade, latest.c.pool, _SOURCE.label("source"), latest.c.outcome)
+        select(latest.c.grade, latest.c.pool, lead.c.source, latest.c.outcome)
         .join(lead, lead.c.id == latest.c.lead_id)
         .where(lead.c.tenant_id == tenant_id)
         .subquery("known")

@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -60,6 +61,11 @@ api_key = Table(
 
 _LIVE = "deleted_at IS NULL AND merged_into IS NULL"
 _MERGED = "deleted_at IS NULL AND merged_into IS NOT NULL"
+SHORT_SOURCE = 500
+"""Characters of a source an index entry holds: 500 of up to 4 bytes stay within
+PostgreSQL's B-tree entry limit (2,704 bytes); longer ones are left out of ix_lead_intake."""
+_SHORT = f"coalesce(length(source), 0) <= {SHORT_SOURCE}"
+_LONG = f"coalesce(length(source), 0) > {SHORT_SOURCE}"
 
 lead = Table(
     "lead",
@@ -76,10 +82,11 @@ lead = Table(
     Column("updated_at", Timestamp, nullable=False),
     Column("deleted_at", Timestamp, nullable=True),
     # What the report aggregates, written with the record (app.store.report): no error
-    # among the issues it was stored with (lead_issue), and the bitmask of the lead
-    # fields it has (app.domain.completeness).
+    # among the issues it was stored with (lead_issue), the bitmask of the lead fields
+    # it has (app.domain.completeness) and its normalized source.
     Column("valid", Boolean, nullable=False),
     Column("present", Integer, nullable=False),
+    Column("source", Text, nullable=True),
     Index("ix_lead_tenant_external", "tenant_id", "external_id"),
     Index("ix_lead_tenant_group", "tenant_id", "group_id"),
     # The report's, each partial on one record state so its query reads the index alone.
@@ -90,7 +97,16 @@ lead = Table(
             ("ix_lead_tenant_group_kept", ("tenant_id", "group_id"), "deleted_at IS NULL"),
             ("ix_lead_tenant_deleted", ("tenant_id",), "deleted_at IS NOT NULL"),
             ("ix_lead_tenant_merged", ("tenant_id",), _MERGED),
+            ("ix_lead_intake_long", ("tenant_id", "created_at"), _LONG),
         )
+    ),
+    Index(
+        "ix_lead_intake",
+        "tenant_id",
+        "created_at",
+        postgresql_include=["valid", "source"],
+        postgresql_where=text(_SHORT),
+        sqlite_where=text(_SHORT),
     ),
 )
 

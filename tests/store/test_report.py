@@ -166,6 +166,12 @@ async def test_every_write_path_leaves_the_figures_derived_from_scratch(
     await registrar.register({"name": "刘洋", "phone": "13681937265", "source": "referral"})
     assert (await _agree(engine)).live == 5
 
+    long_source = "展会" * 300  # too long for ix_lead_intake's entries: read off the table
+    long_lead = {"name": "周杰", "phone": "13812345678", "source": long_source}
+    await _ok(await client.post("/v1/leads", json={"lead": long_lead}))
+    assert (await _agree(engine)).live == 6
+    assert long_source in {d.source for d in (await _reported(engine)).by_day}
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
