@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.completeness import present_mask
 from app.domain.types import normalized_from_dict
+from app.store import group_sizes
 from app.store.errors import NotFound
 from app.store.records import Candidate, StoredLead, as_utc
 from app.store.tables import lead, lead_key
@@ -80,6 +81,7 @@ async def insert_lead(
             .returning(*COLUMNS)
         )
     ).one()
+    await group_sizes.join(conn, tenant_id, group_id)
     return stored_from_row(row)
 
 
@@ -148,10 +150,12 @@ async def soft_delete(conn: AsyncConnection, tenant_id: str, lead_id: str, *, pu
         update(lead)
         .where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))
         .values(**values)
-        .returning(lead.c.id)
+        .returning(lead.c.group_id)
     )
-    if result.one_or_none() is None:
+    group_id = result.scalar_one_or_none()
+    if group_id is None:
         raise NotFound(f"no lead {lead_id}")
+    await group_sizes.leave(conn, tenant_id, group_id)
     await conn.execute(
         delete(lead_key).where(lead_key.c.tenant_id == tenant_id, lead_key.c.lead_id == lead_id)
     )

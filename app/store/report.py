@@ -21,6 +21,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.domain import completeness
+from app.store import group_sizes
 from app.store.outcomes import latest_outcomes
 from app.store.tables import SHORT_SOURCE, lead, lead_issue, review
 
@@ -105,7 +106,7 @@ async def report(conn: AsyncConnection, tenant_id: str, since: datetime) -> Repo
     """Every figure of the tenant; intake per day from `since` on."""
     return Report(
         counts=await _counts(conn, tenant_id),
-        duplicates=await _duplicates(conn, tenant_id),
+        duplicates=await group_sizes.shared_records(conn, tenant_id),
         issues=await _issues(conn, tenant_id),
         by_day=await _by_day(conn, tenant_id, since),
         open_reviews=await _open_reviews(conn, tenant_id),
@@ -141,18 +142,6 @@ async def _counts(conn: AsyncConnection, tenant_id: str) -> Counts:
         valid=sum(n for _, valid, n in masks if valid),
         complete=completeness.field_counts((mask, n) for mask, _, n in masks),
     )
-
-
-async def _duplicates(conn: AsyncConnection, tenant_id: str) -> int:
-    groups = (
-        select(func.count().label("size"))
-        .where(lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))
-        .group_by(lead.c.group_id)
-        .having(func.count() > 1)
-        .subquery("groups")
-    )
-    total = (await conn.execute(select(func.sum(groups.c.size)))).scalar_one()
-    return int(total or 0)
 
 
 async def _issues(conn: AsyncConnection, tenant_id: str) -> list[IssueCount]:

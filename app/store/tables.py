@@ -94,7 +94,6 @@ lead = Table(
         Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
         for name, columns, where in (
             ("ix_lead_live_figures", ("tenant_id", "present", "valid"), _LIVE),
-            ("ix_lead_tenant_group_kept", ("tenant_id", "group_id"), "deleted_at IS NULL"),
             ("ix_lead_tenant_deleted", ("tenant_id",), "deleted_at IS NOT NULL"),
             ("ix_lead_tenant_merged", ("tenant_id",), _MERGED),
             ("ix_lead_intake_long", ("tenant_id", "created_at"), _LONG),
@@ -107,6 +106,22 @@ lead = Table(
         postgresql_include=["valid", "source"],
         postgresql_where=text(_SHORT),
         sqlite_where=text(_SHORT),
+    ),
+)
+
+# Per group (one real person or company), its records not deleted (app.store.group_sizes).
+lead_group = Table(
+    "lead_group",
+    metadata,
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", Id, primary_key=True),
+    Column("kept", Integer, nullable=False),
+    Index(
+        "ix_lead_group_shared",
+        "tenant_id",
+        "kept",
+        postgresql_where=text("kept > 1"),
+        sqlite_where=text("kept > 1"),
     ),
 )
 

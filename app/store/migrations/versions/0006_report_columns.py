@@ -3,7 +3,8 @@
 `lead.valid` (no error among the issues stored in lead_issue), `lead.present` (bit k
 set when the normalized field FIELDS[k] holds something) and `lead.source` (the
 normalized source), filled here for every existing lead by one UPDATE from what the
-report derived them from before, so its figures stay the same.
+report derived them from before, so its figures stay the same; and `lead_group`, the
+records not deleted of each group, counted from the leads.
 
 Revision ID: 0006
 Revises: 0005
@@ -43,6 +44,9 @@ Json = sa.JSON().with_variant(JSONB(), "postgresql")
 lead = sa.table(
     "lead",
     sa.column("id", sa.String(36)),
+    sa.column("tenant_id", sa.String(36)),
+    sa.column("group_id", sa.String(36)),
+    sa.column("deleted_at", sa.DateTime(timezone=True)),
     sa.column("normalized", Json),
     sa.column("valid", sa.Boolean()),
     sa.column("present", sa.Integer()),
@@ -51,7 +55,6 @@ lead = sa.table(
 lead_issue = sa.table("lead_issue", sa.column("lead_id", sa.String(36)), sa.column("severity"))
 
 LIVE = "deleted_at IS NULL AND merged_into IS NULL"
-NOT_DELETED = "deleted_at IS NULL"
 SHORT_SOURCE = "coalesce(length(source), 0) <= 500"
 LONG_SOURCE = "coalesce(length(source), 0) > 500"
 STATISTICS = (
@@ -66,14 +69,14 @@ def _has(field: str) -> sa.ColumnElement[bool]:
     return sa.and_(value.is_not(None), value.not_in(("", "[]", "{}")))
 
 
-def _partial(name: str, columns: list[str], where: str, **include: list[str]) -> None:
+def _partial(name: str, columns: list[str], where: str, include: list[str] | None = None) -> None:
     op.create_index(
         name,
         "lead",
         columns,
         postgresql_where=sa.text(where),
         sqlite_where=sa.text(where),
-        **include,
+        postgresql_include=include or [],
     )
 
 
@@ -100,7 +103,6 @@ def upgrade() -> None:
         for statement in STATISTICS:
             op.execute(f"CREATE STATISTICS {statement} FROM lead")
     _partial("ix_lead_live_figures", ["tenant_id", "present", "valid"], LIVE)
-    _partial("ix_lead_tenant_group_kept", ["tenant_id", "group_id"], NOT_DELETED)
     _partial("ix_lead_tenant_deleted", ["tenant_id"], "deleted_at IS NOT NULL")
     _partial(
         "ix_lead_tenant_merged", ["tenant_id"], "deleted_at IS NULL AND merged_into IS NOT NULL"
@@ -110,11 +112,39 @@ def upgrade() -> None:
         "ix_lead_intake",
         ["tenant_id", "created_at"],
         SHORT_SOURCE,
-        postgresql_include=["valid", "source"],
+        include=["valid", "source"],
+    )
+    _lead_group()
+
+
+def _lead_group() -> None:
+    lead_group = op.create_table(
+        "lead_group",
+        sa.Column("tenant_id", sa.String(36), nullable=False),
+        sa.Column("group_id", sa.String(36), nullable=False),
+        sa.Column("kept", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenant.id"], name="fk_lead_group_tenant_id_tenant", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", "group_id", name="pk_lead_group"),
+    )
+    sizes = (
+        sa.select(lead.c.tenant_id, lead.c.group_id, sa.func.count())
+        .where(lead.c.deleted_at.is_(None))
+        .group_by(lead.c.tenant_id, lead.c.group_id)
+    )
+    op.execute(lead_group.insert().from_select(["tenant_id", "group_id", "kept"], sizes))
+    op.create_index(
+        "ix_lead_group_shared",
+        "lead_group",
+        ["tenant_id", "kept"],
+        postgresql_where=sa.text("kept > 1"),
+        sqlite_where=sa.text("kept > 1"),
     )
 
 
 def downgrade() -> None:
+    op.drop_table("lead_group")
     if op.get_context().dialect.name == "postgresql":
         for statement in STATISTICS:
             op.execute(f"DROP STATISTICS {statement.split()[0]}")
@@ -123,7 +153,6 @@ def downgrade() -> None:
         "ix_lead_intake_long",
         "ix_lead_tenant_merged",
         "ix_lead_tenant_deleted",
-        "ix_lead_tenant_group_kept",
         "ix_lead_live_figures",
     ):
         op.drop_index(name, "lead")
