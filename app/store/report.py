@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, and_, func, literal_column, select, union_all
+from sqlalchemy import Date, and_, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -145,15 +145,29 @@ async def _counts(conn: AsyncConnection, tenant_id: str) -> Counts:
 
 
 async def _issues(conn: AsyncConnection, tenant_id: str) -> list[IssueCount]:
-    records = func.count(lead.c.id.distinct())
-    rows = await conn.execute(
-        select(lead_issue.c.code, lead_issue.c.severity, records.label("records"))
-        .join(lead, lead.c.id == lead_issue.c.lead_id)
-        .where(lead_issue.c.tenant_id == tenant_id, lead.c.tenant_id == tenant_id, _LIVE)
+    """Records with each issue, less those no longer live: issues never change once
+    stored, and few records leave, so neither side reads the live records."""
+    distinct_leads = func.count(lead_issue.c.lead_id.distinct())
+    stored = (
+        select(lead_issue.c.code, lead_issue.c.severity, distinct_leads.label("records"))
+        .where(lead_issue.c.tenant_id == tenant_id)
         .group_by(lead_issue.c.code, lead_issue.c.severity)
-        .order_by(records.desc(), lead_issue.c.code, lead_issue.c.severity)
     )
-    return [IssueCount(r.code, r.severity, r.records) for r in rows]
+    gone = (
+        select(lead_issue.c.code, lead_issue.c.severity, (-distinct_leads).label("records"))
+        .join(lead, lead.c.id == lead_issue.c.lead_id)
+        .where(lead.c.tenant_id == tenant_id, or_(_DELETED, _MERGED))
+        .group_by(lead_issue.c.code, lead_issue.c.severity)
+    )
+    both = union_all(stored, gone).subquery("both")
+    records = func.sum(both.c.records)
+    rows = await conn.execute(
+        select(both.c.code, both.c.severity, records.label("records"))
+        .group_by(both.c.code, both.c.severity)
+        .having(records > 0)
+        .order_by(records.desc(), both.c.code, both.c.severity)
+    )
+    return [IssueCount(r.code, r.severity, int(r.records)) for r in rows]
 
 
 async def _by_day(conn: AsyncConnection, tenant_id: str, since: datetime) -> list[DayCount]:

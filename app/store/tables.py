@@ -94,8 +94,8 @@ lead = Table(
         Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
         for name, columns, where in (
             ("ix_lead_live_figures", ("tenant_id", "present", "valid"), _LIVE),
-            ("ix_lead_tenant_deleted", ("tenant_id",), "deleted_at IS NOT NULL"),
-            ("ix_lead_tenant_merged", ("tenant_id",), _MERGED),
+            ("ix_lead_tenant_deleted", ("tenant_id", "id"), "deleted_at IS NOT NULL"),
+            ("ix_lead_tenant_merged", ("tenant_id", "id"), _MERGED),
             ("ix_lead_intake_long", ("tenant_id", "created_at"), _LONG),
         )
     ),
@@ -224,7 +224,8 @@ lead_issue = Table(
     Column("code", String(64), primary_key=True),
     Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
     Column("severity", String(10), nullable=False),
-    Index("ix_lead_issue_tenant_code", "tenant_id", "code"),
+    # The report's issue figure reads it alone (app.store.report).
+    Index("ix_lead_issue_figures", "tenant_id", "code", "severity", "lead_id"),
 )
 
 # What became of a lead, as the CRM reports it; the latest `at` (then the latest row) is

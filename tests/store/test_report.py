@@ -51,6 +51,7 @@ _VALID = ~exists().where(lead_issue.c.lead_id == lead.c.id, lead_issue.c.severit
 class Figures:
     counts: figures.Counts
     duplicates: int
+    issues: dict[tuple[str, str], int]
     by_day: list[figures.DayCount]
 
 
@@ -70,6 +71,17 @@ async def _from_scratch(engine: AsyncEngine) -> Figures:
                 ).where(lead.c.tenant_id == T)
             )
         ).all()
+        stored_issues = (
+            await conn.execute(
+                select(lead.c.id, lead_issue.c.code, lead_issue.c.severity)
+                .join(lead, lead.c.id == lead_issue.c.lead_id)
+                .where(lead_issue.c.tenant_id == T, lead.c.deleted_at.is_(None))
+                .where(lead.c.merged_into.is_(None))
+            )
+        ).all()
+    with_issue: dict[tuple[str, str], set[str]] = {}
+    for lead_id, code, severity in stored_issues:
+        with_issue.setdefault((code, severity), set()).add(lead_id)
     kept = [r for r in rows if r.deleted_at is None]
     live = [r for r in kept if r.merged_into is None]
     sizes: dict[str, int] = {}
@@ -94,14 +106,18 @@ async def _from_scratch(engine: AsyncEngine) -> Figures:
             days.items(), key=lambda d: (d[0][0], d[0][1] or "")
         )
     ]
-    return Figures(counts, sum(n for n in sizes.values() if n > 1), by_day)
+    issues = {key: len(ids) for key, ids in with_issue.items()}
+    return Figures(counts, sum(n for n in sizes.values() if n > 1), issues, by_day)
 
 
 async def _reported(engine: AsyncEngine) -> Figures:
     async with engine.connect() as conn:
         report = await figures.report(conn, T, SINCE)
     by_day = sorted(report.by_day, key=lambda d: (d.day, d.source or ""))
-    return Figures(report.counts, report.duplicates, by_day)
+    records = [i.records for i in report.issues]
+    assert records == sorted(records, reverse=True), "most frequent first"
+    issues = {(i.code, i.severity): i.records for i in report.issues}
+    return Figures(report.counts, report.duplicates, issues, by_day)
 
 
 async def _agree(engine: AsyncEngine) -> figures.Counts:
@@ -129,6 +145,7 @@ async def test_every_write_path_leaves_the_figures_derived_from_scratch(
     b = (await _check(client, LEADS["B"]))["id"]
     counts = await _agree(engine)
     assert (counts.live, counts.valid, counts.complete["title"]) == (2, 1, 1)
+    assert (await _reported(engine)).issues[("invalid_phone", "error")] == 1
 
     batch = await _ok(
         await client.post(
@@ -161,6 +178,7 @@ async def test_every_write_path_leaves_the_figures_derived_from_scratch(
     await _ok(await client.delete(f"/v1/leads/{b}?purge=true"))
     counts = await _agree(engine)
     assert (counts.records, counts.live, counts.deleted, counts.valid) == (7, 4, 2, 4)
+    assert ("invalid_phone", "error") not in (await _reported(engine)).issues  # B's, purged
 
     registrar = IndexRegistrar(engine, T, DEFAULT_POLICY, "CN", raw_lead)
     await registrar.register({"name": "刘洋", "phone": "13681937265", "source": "referral"})

@@ -103,9 +103,11 @@ def upgrade() -> None:
         for statement in STATISTICS:
             op.execute(f"CREATE STATISTICS {statement} FROM lead")
     _partial("ix_lead_live_figures", ["tenant_id", "present", "valid"], LIVE)
-    _partial("ix_lead_tenant_deleted", ["tenant_id"], "deleted_at IS NOT NULL")
+    _partial("ix_lead_tenant_deleted", ["tenant_id", "id"], "deleted_at IS NOT NULL")
     _partial(
-        "ix_lead_tenant_merged", ["tenant_id"], "deleted_at IS NULL AND merged_into IS NOT NULL"
+        "ix_lead_tenant_merged",
+        ["tenant_id", "id"],
+        "deleted_at IS NULL AND merged_into IS NOT NULL",
     )
     _partial("ix_lead_intake_long", ["tenant_id", "created_at"], LONG_SOURCE)
     _partial(
@@ -113,6 +115,10 @@ def upgrade() -> None:
         ["tenant_id", "created_at"],
         SHORT_SOURCE,
         include=["valid", "source"],
+    )
+    op.drop_index("ix_lead_issue_tenant_code", "lead_issue")
+    op.create_index(
+        "ix_lead_issue_figures", "lead_issue", ["tenant_id", "code", "severity", "lead_id"]
     )
     _lead_group()
 
@@ -145,6 +151,8 @@ def _lead_group() -> None:
 
 def downgrade() -> None:
     op.drop_table("lead_group")
+    op.drop_index("ix_lead_issue_figures", "lead_issue")
+    op.create_index("ix_lead_issue_tenant_code", "lead_issue", ["tenant_id", "code"])
     if op.get_context().dialect.name == "postgresql":
         for statement in STATISTICS:
             op.execute(f"DROP STATISTICS {statement.split()[0]}")
