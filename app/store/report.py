@@ -6,6 +6,13 @@ Quality figures (valid, issues, completeness) describe the live records; the
 duplicate figure counts records not deleted that share their group (one real
 person or company) with another; intake per day counts every record created.
 A lead's issues are those it had when it was stored (`lead_issue`).
+
+Nothing is derived from a record's JSON or its issues at read time (that took 6.5 s
+on a million leads): each record keeps what the report needs when it is written
+(`lead.valid`, `lead.present`, `lead.source`; group sizes in `lead_group`), and each
+query reads an index of its own (migration 0006), not the records, so the report
+costs about a third of a second on a million live leads. The figures are the same as
+those derived from scratch (tests/store/test_report.py checks every write path).
 """
 
 from __future__ import annotations
@@ -88,7 +95,7 @@ def _utc_day_sqlite(element: UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
 
 @compiles(UtcDay, "postgresql")
 def _utc_day_postgresql(element: UtcDay, compiler: SQLCompiler, **kw: Any) -> str:
-    # A date, not its text: formatting each of a million timestamps costs a third of a second.
+    # A date, not its text: formatting each of a million timestamps costs about 0.2 s.
     arg = compiler.process(element.clauses, **kw)
     return f"CAST(({arg}) AT TIME ZONE 'UTC' AS DATE)"
 
