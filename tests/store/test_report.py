@@ -1,9 +1,10 @@
 """The report's stored columns agree with what the records say, whatever path wrote them.
 
-`lead.valid` and `lead.present` are written with each record (migration 0006 fills
-them for older ones); the reference here derives every figure from scratch the way
-the report did before they existed: the errors in lead_issue and the fields in the
-normalized JSON. Real databases, the real app over ASGI.
+`lead.valid`, `lead.present`, `lead.source` and the group sizes in `lead_group` are
+written with each record (migration 0006 fills them for older ones); the reference
+here derives every figure from scratch the way the report did before they existed:
+the errors in lead_issue, the fields in the normalized JSON, the records of each
+group, the issues of the live records. Real databases, the real app over ASGI.
 """
 
 from __future__ import annotations
