@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, and_, func, literal_column, or_, select, union_all
+from sqlalchemy import Date, Select, and_, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -154,17 +154,12 @@ async def _counts(conn: AsyncConnection, tenant_id: str) -> Counts:
 async def _issues(conn: AsyncConnection, tenant_id: str) -> list[IssueCount]:
     """Records with each issue, less those no longer live: issues never change once
     stored, and few records leave, so neither side reads the live records."""
-    distinct_leads = func.count(lead_issue.c.lead_id.distinct())
-    stored = (
-        select(lead_issue.c.code, lead_issue.c.severity, distinct_leads.label("records"))
-        .where(lead_issue.c.tenant_id == tenant_id)
-        .group_by(lead_issue.c.code, lead_issue.c.severity)
-    )
-    gone = (
-        select(lead_issue.c.code, lead_issue.c.severity, (-distinct_leads).label("records"))
-        .join(lead, lead.c.id == lead_issue.c.lead_id)
-        .where(lead.c.tenant_id == tenant_id, or_(_DELETED, _MERGED))
-        .group_by(lead_issue.c.code, lead_issue.c.severity)
+    stored = _with_issue(select().where(lead_issue.c.tenant_id == tenant_id), 1)
+    gone = _with_issue(
+        select()
+        .join_from(lead_issue, lead, lead.c.id == lead_issue.c.lead_id)
+        .where(lead.c.tenant_id == tenant_id, or_(_DELETED, _MERGED)),
+        -1,
     )
     both = union_all(stored, gone).subquery("both")
     records = func.sum(both.c.records)
@@ -175,6 +170,19 @@ async def _issues(conn: AsyncConnection, tenant_id: str) -> list[IssueCount]:
         .order_by(records.desc(), both.c.code, both.c.severity)
     )
     return [IssueCount(r.code, r.severity, int(r.records)) for r in rows]
+
+
+def _with_issue(issues: Select[tuple[()]], sign: int) -> Select[Any]:
+    """Records per code and severity among `issues`, times `sign`. A record counts once
+    (one code can be stored for two of its fields): grouped by record first, which reads
+    ix_lead_issue_figures in order where count(DISTINCT) would sort each code's records."""
+    pairs = (
+        issues.add_columns(lead_issue.c.code, lead_issue.c.severity, lead_issue.c.lead_id)
+        .group_by(lead_issue.c.code, lead_issue.c.severity, lead_issue.c.lead_id)
+        .subquery()
+    )
+    records = (func.count() * sign).label("records")
+    return select(pairs.c.code, pairs.c.severity, records).group_by(pairs.c.code, pairs.c.severity)
 
 
 async def _by_day(conn: AsyncConnection, tenant_id: str, since: datetime) -> list[DayCount]:
