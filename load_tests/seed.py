@@ -8,7 +8,9 @@ the companies as accounts, junk entries; a third of them written again with nois
 index holds duplicate groups, and short trade names recur across companies the way they do
 in a real CRM). Chunks of CHUNK_RECORDS leads are made, normalized and keyed by the
 service's own `flows.normalize_only` in WORKERS processes, each chunk written in one
-transaction with binary COPY into the real `lead` and `lead_key` tables (PostgreSQL only).
+transaction with binary COPY into the real `lead`, `lead_key`, `lead_issue` and
+`lead_group` tables (PostgreSQL only), with the columns the report reads (`valid`,
+`present`, `source`) as the service writes them.
 The same seed always gives the same leads; chunk 0 is the same at every N, and a share of
 its duplicates is held back from the index: `requests()` hands them out as the duplicates
 a benchmark sends.
@@ -37,6 +39,7 @@ from app.api.schemas.lead import Lead
 from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import normalized_to_dict
 from app.evaluation.generate import generate
+from app.store import lead_issues, leads
 from app.store.ids import time_ordered_id
 from app.store.migrate import upgrade
 from app.store.tables import DEFAULT_TENANT_ID
@@ -59,8 +62,13 @@ LEAD_COLUMNS = (
     "normalized",
     "created_at",
     "updated_at",
+    "valid",
+    "present",
+    "source",
 )
 KEY_COLUMNS = ("tenant_id", "key", "lead_id")
+ISSUE_COLUMNS = ("lead_id", "tenant_id", "field", "code", "severity")
+GROUP_COLUMNS = ("tenant_id", "group_id", "kept")
 
 
 def region_of(lead: Record) -> str:
@@ -120,21 +128,34 @@ class Job:
     size: int
 
 
-def _rows(job: Job) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
-    """Lead and key rows of one chunk, through the same validation and normalization as a
-    check: the first copy of each entity founds its group, later copies join it."""
-    leads: list[tuple[Any, ...]] = []
+@dataclass(frozen=True, slots=True)
+class Rows:
+    leads: list[tuple[Any, ...]]
+    keys: list[tuple[str, str, str]]
+    issues: list[tuple[str, ...]]
+    groups: list[tuple[str, str, int]]
+
+
+def _rows(job: Job) -> Rows:
+    """Lead, key, issue and group rows of one chunk, through the same validation and
+    normalization as a check: the first copy of each entity founds its group, later copies
+    join it (a chunk's groups are its own)."""
+    rows: list[tuple[Any, ...]] = []
     keys: list[tuple[str, str, str]] = []
+    issues: list[tuple[str, ...]] = []
     groups: dict[str, str] = {}
+    sizes: dict[str, int] = {}
     start = datetime.now(UTC)
     for i, record in enumerate(chunk(job.seed, job.index).stored[: job.size]):
         body = Lead.model_validate(record["lead"])
         prepared = flows.normalize_only(body.to_domain(), region_of(record["lead"]), DEFAULT_POLICY)
         lead_id = time_ordered_id()
         group_id = groups.setdefault(record["cluster"], lead_id)
+        sizes[group_id] = sizes.get(group_id, 0) + 1
         normalized = normalized_to_dict(prepared.lead)
+        kept = leads.report_columns(normalized)
         at = start + timedelta(microseconds=i)
-        leads.append(
+        rows.append(
             (
                 lead_id,
                 job.tenant_id,
@@ -145,22 +166,34 @@ def _rows(job: Job) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
                 orjson.dumps(normalized).decode(),
                 at,
                 at,
+                prepared.valid,
+                kept["present"],
+                kept["source"],
             )
         )
         keys.extend((job.tenant_id, key, lead_id) for key in dict.fromkeys(prepared.keys))
-    return leads, keys
+        found = lead_issues.rows(job.tenant_id, lead_id, prepared.issues)
+        issues.extend(tuple(row[c] for c in ISSUE_COLUMNS) for row in found)
+    groups_kept = [(job.tenant_id, group_id, kept) for group_id, kept in sizes.items()]
+    return Rows(rows, keys, issues, groups_kept)
 
 
 async def _write(job: Job) -> int:
-    leads, keys = _rows(job)
+    rows = _rows(job)
     conn = await asyncpg.connect(job.dsn)
     try:
         async with conn.transaction():
-            await conn.copy_records_to_table("lead", records=leads, columns=LEAD_COLUMNS)
-            await conn.copy_records_to_table("lead_key", records=keys, columns=KEY_COLUMNS)
+            await conn.copy_records_to_table("lead", records=rows.leads, columns=LEAD_COLUMNS)
+            await conn.copy_records_to_table("lead_key", records=rows.keys, columns=KEY_COLUMNS)
+            await conn.copy_records_to_table(
+                "lead_issue", records=rows.issues, columns=ISSUE_COLUMNS
+            )
+            await conn.copy_records_to_table(
+                "lead_group", records=rows.groups, columns=GROUP_COLUMNS
+            )
     finally:
         await conn.close()
-    return len(leads)
+    return len(rows.leads)
 
 
 def run_job(job: Job) -> int:
@@ -274,11 +307,8 @@ def seed(
     asyncio.run(_recreate(url))
     upgrade(url)
     dsn = asyncpg_dsn(url)
-    asyncio.run(
-        _admin(
-            dsn, "TRUNCATE lead, lead_key, audit_event, touchpoint, review, distinct_pair CASCADE"
-        )
-    )
+    emptied = "lead, lead_key, lead_group, audit_event, touchpoint, review, distinct_pair"
+    asyncio.run(_admin(dsn, f"TRUNCATE {emptied} CASCADE"))
     fresh = str(make_url(url).database).startswith(BENCH_PREFIX)
     remake = asyncio.run(_defer_indexes(dsn)) if fresh else []
     done = 0
@@ -290,7 +320,11 @@ def seed(
             print(f"\r  seeded {done}/{n} leads ({rate:.0f}/s)", end="", file=sys.stderr)
     print(file=sys.stderr)
     asyncio.run(_admin(dsn, "SET maintenance_work_mem = '512MB'", *remake))
-    asyncio.run(_admin(dsn, "VACUUM ANALYZE lead", "VACUUM ANALYZE lead_key"))
+    asyncio.run(
+        _admin(
+            dsn, *(f"VACUUM ANALYZE {t}" for t in ("lead", "lead_key", "lead_issue", "lead_group"))
+        )
+    )
     return time.perf_counter() - start
 
 

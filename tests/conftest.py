@@ -90,6 +90,7 @@ async def clear(engine: AsyncEngine) -> None:
             tables.touchpoint,
             tables.tenant_policy,
             tables.rate_window,
+            tables.lead_group,
         ):
             await conn.execute(delete(table))
         await conn.execute(

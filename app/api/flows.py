@@ -261,6 +261,7 @@ async def _insert(
         group_id=group_id or lead_id,
         raw=raw,
         normalized=normalized_to_dict(prepared.lead),
+        valid=prepared.valid,
     )
     await index.write_keys(conn, tenant_id, lead_id, prepared.keys)
     await lead_issues.record(conn, tenant_id, lead_id, prepared.issues)

@@ -27,24 +27,6 @@ from app.store import report as figures
 from app.store.engine import transaction
 from app.store.errors import Conflict, NotFound
 
-COMPLETENESS_FIELDS = (
-    "external_id",
-    "name",
-    "company",
-    "uscc",
-    "phone",
-    "email",
-    "website",
-    "title",
-    "address",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "source",
-)
-"""The lead fields whose completeness the report gives, as the contract names them."""
-
 _RAW_FIELDS = frozenset(RawLead.__dataclass_fields__)
 
 
@@ -101,7 +83,7 @@ async def record_outcome(
 
 async def report(engine: AsyncEngine, tenant_id: str, since: datetime) -> figures.Report:
     async with transaction(engine) as conn:
-        return await figures.report(conn, tenant_id, COMPLETENESS_FIELDS, since)
+        return await figures.report(conn, tenant_id, since)
 
 
 async def tenant_policy(engine: AsyncEngine, tenant_id: str) -> tuple[Policy, int]:

@@ -15,31 +15,27 @@ _CODE_LENGTH = 64
 _RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-async def record(
-    conn: AsyncConnection, tenant_id: str, lead_id: str, issues: Sequence[Issue]
-) -> None:
-    """One row per field and code; a clean lead costs no round trip.
+def rows(tenant_id: str, lead_id: str, issues: Sequence[Issue]) -> list[dict[str, str]]:
+    """One row per field and code.
 
     Two issues of one field and code (two invalid phones) are one row: the report
     counts leads with an issue, not its repeats. The most severe one is kept.
     """
-    rows: dict[tuple[str, str], str] = {}
+    severities: dict[tuple[str, str], str] = {}
     for issue in issues:
         key = (issue.field[:_FIELD_LENGTH], issue.code[:_CODE_LENGTH])
-        if _RANK[issue.severity] > _RANK.get(rows.get(key, ""), -1):
-            rows[key] = issue.severity
-    if not rows:
-        return
-    await conn.execute(
-        insert(lead_issue),
-        [
-            {
-                "lead_id": lead_id,
-                "tenant_id": tenant_id,
-                "field": field,
-                "code": code,
-                "severity": severity,
-            }
-            for (field, code), severity in rows.items()
-        ],
-    )
+        if _RANK[issue.severity] > _RANK.get(severities.get(key, ""), -1):
+            severities[key] = issue.severity
+    return [
+        {"lead_id": lead_id, "tenant_id": tenant_id, "field": field, "code": code, "severity": sev}
+        for (field, code), sev in severities.items()
+    ]
+
+
+async def record(
+    conn: AsyncConnection, tenant_id: str, lead_id: str, issues: Sequence[Issue]
+) -> None:
+    """The lead's issue rows; a clean lead costs no round trip."""
+    found = rows(tenant_id, lead_id, issues)
+    if found:
+        await conn.execute(insert(lead_issue), found)

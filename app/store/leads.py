@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.completeness import present_mask
 from app.domain.types import normalized_from_dict
+from app.store import group_sizes
 from app.store.errors import NotFound
 from app.store.records import Candidate, StoredLead, as_utc
 from app.store.tables import lead, lead_key
@@ -25,6 +27,11 @@ COLUMNS = (
     lead.c.created_at,
     lead.c.updated_at,
 )
+
+
+def report_columns(normalized: dict[str, Any]) -> dict[str, Any]:
+    """What the report reads of the normalized JSON, kept in columns of their own."""
+    return {"present": present_mask(normalized), "source": normalized.get("source")}
 
 
 def stored_from_row(row: Row[*tuple[Any, ...]]) -> StoredLead:
@@ -51,7 +58,9 @@ async def insert_lead(
     group_id: str,
     raw: dict[str, Any],
     normalized: dict[str, Any],
+    valid: bool,
 ) -> StoredLead:
+    """`valid`: no error among the issues recorded with it (app.store.lead_issues)."""
     now = datetime.now(UTC)
     row = (
         await conn.execute(
@@ -66,10 +75,13 @@ async def insert_lead(
                 normalized=normalized,
                 created_at=now,
                 updated_at=now,
+                valid=valid,
+                **report_columns(normalized),
             )
             .returning(*COLUMNS)
         )
     ).one()
+    await group_sizes.join(conn, tenant_id, group_id)
     return stored_from_row(row)
 
 
@@ -116,6 +128,7 @@ async def replace_lead(
             .values(
                 raw=raw,
                 normalized=normalized,
+                **report_columns(normalized),
                 external_id=normalized.get("external_id"),
                 entity=normalized.get("entity", "lead"),
                 updated_at=datetime.now(UTC),
@@ -132,15 +145,17 @@ async def soft_delete(conn: AsyncConnection, tenant_id: str, lead_id: str, *, pu
     """Take a record out of the index; with purge its personal data is erased for good."""
     values: dict[str, Any] = {"deleted_at": datetime.now(UTC)}
     if purge:
-        values.update(raw={}, normalized={}, external_id=None)
+        values.update(raw={}, normalized={}, **report_columns({}), external_id=None)
     result = await conn.execute(
         update(lead)
         .where(lead.c.id == lead_id, lead.c.tenant_id == tenant_id, lead.c.deleted_at.is_(None))
         .values(**values)
-        .returning(lead.c.id)
+        .returning(lead.c.group_id)
     )
-    if result.one_or_none() is None:
+    group_id = result.scalar_one_or_none()
+    if group_id is None:
         raise NotFound(f"no lead {lead_id}")
+    await group_sizes.leave(conn, tenant_id, group_id)
     await conn.execute(
         delete(lead_key).where(lead_key.c.tenant_id == tenant_id, lead_key.c.lead_id == lead_id)
     )

@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain import survivorship
-from app.store import audit, index, leads
+from app.store import audit, group_sizes, index, leads
 from app.store.errors import Conflict, NotFound
 from app.store.records import StoredLead
 from app.store.tables import audit_event, lead, lead_key
@@ -104,8 +104,10 @@ def _image(stored: StoredLead, keys: Sequence[str]) -> dict[str, Any]:
 
 
 async def _write(
-    conn: AsyncConnection, tenant_id: str, lead_id: str, image: dict[str, Any]
+    conn: AsyncConnection, tenant_id: str, current: _Current, image: dict[str, Any]
 ) -> StoredLead:
+    """The record as the image says; both records of a merge or unmerge are not deleted."""
+    lead_id = current.stored.id
     row = (
         await conn.execute(
             update(lead)
@@ -117,12 +119,14 @@ async def _write(
                 merged_into=image["merged_into"],
                 raw=image["raw"],
                 normalized=image["normalized"],
+                **leads.report_columns(image["normalized"]),
                 updated_at=datetime.fromisoformat(image["updated_at"]),
             )
             .returning(*_COLUMNS)
         )
     ).one()
     await index.write_keys(conn, tenant_id, lead_id, image["keys"])
+    await group_sizes.move(conn, tenant_id, current.stored.group_id, image["group_id"])
     return leads.stored_from_row(row)
 
 
@@ -167,8 +171,8 @@ async def merge(
         "keys": [],
         "updated_at": now,
     }
-    merged_into = await _write(conn, tenant_id, into_id, into_after)
-    merged_away = await _write(conn, tenant_id, lead_id, away_after)
+    merged_into = await _write(conn, tenant_id, into, into_after)
+    merged_away = await _write(conn, tenant_id, away, away_after)
 
     merge_id = str(uuid.uuid4())
     common = {"merge_id": merge_id, "lead": lead_id, "into": into_id, "by": by}
@@ -249,8 +253,8 @@ async def unmerge(
                 f"lead {state.stored.id} changed after the merge; it cannot be undone exactly"
             )
 
-    restored_away = await _write(conn, tenant_id, lead_id, mine["before"])
-    restored_into = await _write(conn, tenant_id, into_id, theirs["before"])
+    restored_away = await _write(conn, tenant_id, away, mine["before"])
+    restored_into = await _write(conn, tenant_id, into, theirs["before"])
     common = {"merge_id": mine["merge_id"], "lead": lead_id, "into": into_id, "by": by}
     await audit.record(
         conn,

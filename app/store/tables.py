@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -57,6 +59,14 @@ api_key = Table(
     Column("expires_at", Timestamp, nullable=True),
 )
 
+_LIVE = "deleted_at IS NULL AND merged_into IS NULL"
+_MERGED = "deleted_at IS NULL AND merged_into IS NOT NULL"
+SHORT_SOURCE = 500
+"""Characters of a source an index entry holds: 500 of up to 4 bytes stay within
+PostgreSQL's B-tree entry limit (2,704 bytes); longer ones are left out of ix_lead_intake."""
+_SHORT = f"coalesce(length(source), 0) <= {SHORT_SOURCE}"
+_LONG = f"coalesce(length(source), 0) > {SHORT_SOURCE}"
+
 lead = Table(
     "lead",
     metadata,
@@ -71,8 +81,48 @@ lead = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Column("deleted_at", Timestamp, nullable=True),
+    # What the report aggregates, written with the record (app.store.report): no error
+    # among the issues it was stored with (lead_issue), the bitmask of the lead fields
+    # it has (app.domain.completeness) and its normalized source.
+    Column("valid", Boolean, nullable=False),
+    Column("present", Integer, nullable=False),
+    Column("source", Text, nullable=True),
     Index("ix_lead_tenant_external", "tenant_id", "external_id"),
     Index("ix_lead_tenant_group", "tenant_id", "group_id"),
+    # The report's, each partial on one record state so its query reads the index alone.
+    *(
+        Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
+        for name, columns, where in (
+            ("ix_lead_live_figures", ("tenant_id", "present", "valid"), _LIVE),
+            ("ix_lead_tenant_deleted", ("tenant_id", "id"), "deleted_at IS NOT NULL"),
+            ("ix_lead_tenant_merged", ("tenant_id", "id"), _MERGED),
+            ("ix_lead_intake_long", ("tenant_id", "created_at"), _LONG),
+        )
+    ),
+    Index(
+        "ix_lead_intake",
+        "tenant_id",
+        "created_at",
+        postgresql_include=["valid", "source"],
+        postgresql_where=text(_SHORT),
+        sqlite_where=text(_SHORT),
+    ),
+)
+
+# Per group (one real person or company), its records not deleted (app.store.group_sizes).
+lead_group = Table(
+    "lead_group",
+    metadata,
+    Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", Id, primary_key=True),
+    Column("kept", Integer, nullable=False),
+    Index(
+        "ix_lead_group_shared",
+        "tenant_id",
+        "kept",
+        postgresql_where=text("kept > 1"),
+        sqlite_where=text("kept > 1"),
+    ),
 )
 
 lead_key = Table(
@@ -174,7 +224,8 @@ lead_issue = Table(
     Column("code", String(64), primary_key=True),
     Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
     Column("severity", String(10), nullable=False),
-    Index("ix_lead_issue_tenant_code", "tenant_id", "code"),
+    # The report's issue figure reads it alone (app.store.report).
+    Index("ix_lead_issue_figures", "tenant_id", "code", "severity", "lead_id"),
 )
 
 # What became of a lead, as the CRM reports it; the latest `at` (then the latest row) is

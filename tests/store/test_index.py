@@ -28,6 +28,7 @@ async def store(engine: AsyncEngine, lead_id: str, keys: list[str], tenant: str 
             group_id=lead_id,
             raw={},
             normalized=normalized,
+            valid=True,
         )
         await index.write_keys(conn, tenant, lead_id, keys)
 
@@ -136,7 +137,13 @@ async def test_a_failing_transaction_leaves_nothing(engine: AsyncEngine) -> None
     with pytest.raises(RuntimeError):
         async with transaction(engine) as conn:
             await leads.insert_lead(
-                conn, lead_id="half", tenant_id=T, group_id="half", raw={}, normalized={}
+                conn,
+                lead_id="half",
+                tenant_id=T,
+                group_id="half",
+                raw={},
+                normalized={},
+                valid=True,
             )
             await index.write_keys(conn, T, "half", ["phone:9"])
             raise RuntimeError("fails after the writes")

@@ -24,6 +24,7 @@ async def store(engine: AsyncEngine, lead_id: str, keys: list[str], email: str) 
             group_id=lead_id,
             raw={"email": email},
             normalized=normalized,
+            valid=True,
         )
         await index.write_keys(conn, T, lead_id, keys)
 
