@@ -199,7 +199,7 @@ touchpoint = Table(
     Column("tenant_id", Id, ForeignKey("tenant.id", ondelete="CASCADE"), nullable=False),
     Column("group_id", Id, nullable=False),
     Column("lead_id", Id, nullable=True),
-    Column("source", String(200), nullable=True),
+    Column("source", Text(), nullable=True),
     Column("external_id", String(200), nullable=True),
     Column("at", Timestamp, nullable=False),
     Index("ix_touchpoint_tenant_group_at", "tenant_id", "group_id", "at"),

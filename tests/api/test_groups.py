@@ -95,3 +95,13 @@ async def test_another_tenants_group_is_404(auth_client: ClientFactory) -> None:
         lead = await create(a, {"email": "li@acme.example"})
         assert (await a.get(f"/v1/groups/{lead['group_id']}")).status_code == 200
         assert (await b.get(f"/v1/groups/{lead['group_id']}")).status_code == 404
+
+
+async def test_a_long_source_is_logged_whole(client: httpx.AsyncClient) -> None:
+    source = "campaign/" + "spring-expo-landing-page-" * 70  # well past 200, under the API's cap
+    lead = {"name": "周杰", "phone": "13912345678", "source": source}
+    response = await client.post("/v1/check", json={"lead": lead, "register": True})
+    assert response.status_code == 200, response.text
+    group_id = response.json()["group_id"]
+    touchpoints = (await client.get(f"/v1/groups/{group_id}")).json()["touchpoints"]
+    assert [t["source"] for t in touchpoints] == [source.strip()]
