@@ -29,6 +29,7 @@ from app.api.routes import (
     tenant_config,
     tenants,
 )
+from app.api.tally import CheckTally
 from app.config import Settings
 from app.console import routes as console
 from app.store.engine import create_engine, is_sqlite
@@ -78,11 +79,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     report_engine = _report_engine(settings, engine) if own_engine else engine
     live_counts = LiveCounts()
+    check_tally = CheckTally()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         await live_counts.settled()
+        await check_tally.settled(engine)
         if own_engine:
             await engine.dispose()
             if report_engine is not engine:
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.policy_cache = PolicyCache()
     app.state.key_cache = KeyCache()
     app.state.live_counts = live_counts
+    app.state.check_tally = check_tally
     app.state.mx = (
         MxChecker(settings.email_mx_timeout, settings.dns_server)
         if settings.email_mx_check

@@ -91,6 +91,7 @@ async def clear(engine: AsyncEngine) -> None:
             tables.tenant_policy,
             tables.rate_window,
             tables.lead_group,
+            tables.check_tally,
         ):
             await conn.execute(delete(table))
         await conn.execute(

@@ -22,8 +22,9 @@ from app.domain.score import score_lead
 from app.domain.score_fit import Sample, fired_rules
 from app.domain.score_model import ScoringModel
 from app.domain.types import RawLead
-from app.store import audit, leads, outcomes, policies, tenants
+from app.store import audit, check_tally, leads, outcomes, policies, tenants
 from app.store import report as figures
+from app.store.check_tally import HOUR
 from app.store.engine import transaction
 from app.store.errors import Conflict, NotFound
 
@@ -84,6 +85,12 @@ async def record_outcome(
 async def report(engine: AsyncEngine, tenant_id: str, since: datetime) -> figures.Report:
     async with transaction(engine) as conn:
         return await figures.report(conn, tenant_id, since)
+
+
+async def checks(engine: AsyncEngine, tenant_id: str, since: datetime) -> list[check_tally.Tally]:
+    """What the tenant's checks answered from `since` (a whole UTC hour) on."""
+    async with transaction(engine) as conn:
+        return await check_tally.window(conn, tenant_id, int(since.timestamp()) // HOUR)
 
 
 async def tenant_policy(engine: AsyncEngine, tenant_id: str) -> tuple[Policy, int]:

@@ -325,8 +325,11 @@ async def report(
     today = datetime.now(UTC).date()
     since = today - timedelta(days=span - 1)
     start = datetime(since.year, since.month, since.day, tzinfo=UTC)
+    await request.app.state.check_tally.settled(engine)
     figures = ReportResult.from_store(
-        await report_flows.report(engine, signed.tenant.id, start), since
+        await report_flows.report(engine, signed.tenant.id, start),
+        since,
+        await report_flows.checks(engine, signed.tenant.id, start),
     )
     return web.render(
         request,

@@ -255,3 +255,14 @@ rate_window = Table(
     Column("second", BigInteger, primary_key=True),
     Column("hits", Integer, nullable=False),
 )
+
+check_tally = Table(
+    "check_tally",
+    metadata,
+    Column("tenant_id", Id, primary_key=True),
+    Column("hour", BigInteger, primary_key=True),
+    Column("decision", String(20), primary_key=True),
+    Column("action", String(10), primary_key=True),
+    Column("checks", BigInteger, nullable=False),
+    Column("registered", BigInteger, nullable=False),
+)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import convert, flows
 from app.api.deps import CallerDep
 from app.api.limits import MAX_BATCH, BodyTooLarge
 from app.api.schemas.check import CheckBatchRequest, CheckBatchResult, CheckRequest, CheckResult
 from app.api.schemas.error import responses
+from app.api.tally import CheckTally
 
 router = APIRouter(prefix="/v1", tags=["check"])
 
@@ -37,6 +41,7 @@ async def check_lead(
         live=request.app.state.live_counts,
     )
     request.app.state.metrics.skipped(outcome.skipped_keys)
+    _tally(request, caller.tenant.id, [outcome], caller.engine)
     return convert.check_result(outcome, policy.scoring if policy.score_in_check else None)
 
 
@@ -67,5 +72,19 @@ async def check_batch(
     )
     for outcome in outcomes:
         request.app.state.metrics.skipped(outcome.skipped_keys)
+    _tally(request, caller.tenant.id, outcomes, caller.engine)
     scoring = policy.scoring if policy.score_in_check else None
     return CheckBatchResult(results=[convert.check_result(o, scoring) for o in outcomes])
+
+
+def _tally(
+    request: Request, tenant_id: str, outcomes: Sequence[flows.CheckOutcome], engine: AsyncEngine
+) -> None:
+    """Count what the checks answered, for the report's recent-checks figures."""
+    tally: CheckTally = request.app.state.check_tally
+    for outcome in outcomes:
+        decision = outcome.decision
+        tally.count(
+            tenant_id, decision.decision, decision.action, registered=outcome.stored is not None
+        )
+    tally.flush_soon(engine)

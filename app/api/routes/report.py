@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from app.api import report_flows
 from app.api.deps import (
@@ -61,6 +61,7 @@ async def record_outcome(
     responses=responses(401, 422, 503, 429),
 )
 async def get_report(
+    request: Request,
     tenant: TenantDep,
     engine: ReportEngineDep,
     days: Annotated[
@@ -68,10 +69,14 @@ async def get_report(
         Query(
             ge=1,
             le=MAX_REPORT_DAYS,
-            description="How many UTC days, today included, `by_source_per_day` covers.",
+            description="How many UTC days, today included, `by_source_per_day` and `checks` "
+            "cover.",
         ),
     ] = 30,
 ) -> ReportResult:
     since = datetime.now(UTC).date() - timedelta(days=days - 1)
     start = datetime(since.year, since.month, since.day, tzinfo=UTC)
-    return ReportResult.from_store(await report_flows.report(engine, tenant.id, start), since)
+    await request.app.state.check_tally.settled(engine)  # this replica's latest checks too
+    figures = await report_flows.report(engine, tenant.id, start)
+    checks = await report_flows.checks(engine, tenant.id, start)
+    return ReportResult.from_store(figures, since, checks)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from app.domain.policy import Action, Decision
 from app.store import outcomes
 from app.store import report as figures
+from app.store.check_tally import Tally
 
 RATE_DIGITS = 4
+DECISIONS: tuple[str, ...] = get_args(Decision)
+ACTIONS: tuple[str, ...] = get_args(Action)
 
 
 def _in_utc(value: datetime) -> datetime:
@@ -97,6 +101,34 @@ class Conversion(BaseModel):
     by_source: list[ConversionFigure]
 
 
+class CheckFigures(BaseModel):
+    """What `POST /v1/check` and each lead of `/v1/check/batch` answered from `since` on."""
+
+    checks: int
+    registered: int = Field(description="Of those, leads stored (`register: true`).")
+    by_decision: dict[str, int] = Field(
+        description="Per decision (unique, duplicate, possible_duplicate): checks."
+    )
+    by_action: dict[str, int] = Field(
+        description="Per action (allow, block, review, merge): how many submissions were let "
+        "through, blocked, sent to review, merged."
+    )
+
+    @classmethod
+    def from_store(cls, tallies: Sequence[Tally]) -> CheckFigures:
+        by_decision: dict[str, int] = dict.fromkeys(DECISIONS, 0)
+        by_action: dict[str, int] = dict.fromkeys(ACTIONS, 0)
+        for t in tallies:
+            by_decision[t.decision] = by_decision.get(t.decision, 0) + t.checks
+            by_action[t.action] = by_action.get(t.action, 0) + t.checks
+        return cls(
+            checks=sum(t.checks for t in tallies),
+            registered=sum(t.registered for t in tallies),
+            by_decision=by_decision,
+            by_action=by_action,
+        )
+
+
 class ReportResult(BaseModel):
     """The tenant's data-quality and conversion figures. A rate over no records is null."""
 
@@ -121,11 +153,17 @@ class ReportResult(BaseModel):
         description="Records created per UTC day and source, from `since` on."
     )
     open_reviews: int = Field(description="Possible duplicates waiting for a person.")
+    checks: CheckFigures = Field(
+        description="What the checks answered from `since` on, counted by every replica "
+        "(each adds its counts every few seconds)."
+    )
     outcomes: int = Field(description="Leads with an outcome.")
     conversion: Conversion
 
     @classmethod
-    def from_store(cls, report: figures.Report, since: date) -> ReportResult:
+    def from_store(
+        cls, report: figures.Report, since: date, checks: Sequence[Tally]
+    ) -> ReportResult:
         counts = report.counts
         not_deleted = counts.live + counts.merged
         conversion = report.conversion
@@ -151,6 +189,7 @@ class ReportResult(BaseModel):
                 for d in report.by_day
             ],
             open_reviews=report.open_reviews,
+            checks=CheckFigures.from_store(checks),
             outcomes=sum(c.leads for c in conversion),
             conversion=Conversion(
                 by_grade=_conversion(conversion, lambda c: c.grade),
