@@ -1,7 +1,7 @@
 """`leadgate clean` on a large generated file: rows per second, peak memory, and how good the
 groups are against the generator's clusters.
 
-    .venv/bin/python -m load_tests.clean_scale [--rows 100000] [--workers 2] [--dir DIR]
+    .venv/bin/python -m load_tests.clean_scale [--rows 100000] [--workers N] [--dir DIR]
 
 The file is written from many seeded worlds of `app.evaluation.generate` (2,500 entities
 each, Chinese headers are not needed: English ones map too), with each record's true
@@ -70,12 +70,13 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def run_clean(path: Path, out: Path, workers: int) -> tuple[float, float, int]:
+def run_clean(path: Path, out: Path, workers: int | None) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and peak RSS (MiB) of `leadgate clean` and its workers."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.monotonic()
     command = [sys.executable, "-m", "app.cli", "clean", str(path), "--out", str(out)]
-    subprocess.run([*command, "--workers", str(workers), "--restart"], check=True)
+    chosen = ["--workers", str(workers)] if workers else []
+    subprocess.run([*command, *chosen, "--restart"], check=True)
     wall = time.monotonic() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -90,7 +91,7 @@ def groups_of(cleaned: Path) -> dict[str, str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m load_tests.clean_scale", description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="default: leadgate's own")
     parser.add_argument("--seed", type=int, default=1000)
     parser.add_argument("--dir", type=Path, default=Path("clean-scale"))
     args = parser.parse_args(argv)
@@ -102,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = evaluate_groups(truth, groups, examples=0)
     cross = _cross_world_false_pairs(truth, groups)
     print(
-        f"{args.rows:,} rows, --workers {args.workers}: {wall:.1f} s wall, "
+        f"{args.rows:,} rows, --workers {args.workers or 'default'}: {wall:.1f} s wall, "
         f"{args.rows / wall:,.0f} rows/s, {cpu:.1f} s CPU, peak RSS {rss} MiB"
     )
     print(

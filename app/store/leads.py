@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.completeness import present_mask
@@ -177,6 +177,15 @@ async def recent_live(conn: AsyncConnection, tenant_id: str, limit: int) -> list
         Candidate(r.id, r.external_id, r.entity, r.group_id, 0, normalized_from_dict(r.normalized))
         for r in rows
     ]
+
+
+async def estimate_rows(conn: AsyncConnection) -> int:
+    """PostgreSQL's own estimate of the lead table's rows (every tenant's), read from the
+    catalog at no cost: a stand-in while an exact count cannot be had."""
+    result = await conn.execute(
+        text("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'lead'::regclass")
+    )
+    return int(result.scalar_one())
 
 
 async def count_live(conn: AsyncConnection, tenant_id: str) -> int:

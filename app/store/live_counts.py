@@ -11,8 +11,8 @@ which changes a weight by hundredths of a bit on a large tenant.
 On PostgreSQL a count past its TTL is redone in the background, on a connection of its
 own, while checks go on with the old one: on the 1M bench index the count takes 0.4 s,
 which one check a minute would otherwise wait for (and on a few million, past the
-serving statement timeout). Only a tenant's first count is waited for. SQLite, the
-embedded single-writer default, counts in line.
+serving statement timeout). Only a tenant's first count is waited for, once however many
+checks arrive together. SQLite, the embedded single-writer default, counts in line.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.store import leads
@@ -49,19 +50,46 @@ class LiveCounts:
         self.clock = clock
         self._entries: dict[str, _Entry] = {}
         self._refreshing: dict[str, asyncio.Task[None]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def live(self, conn: AsyncConnection, tenant_id: str) -> int:
         """The tenant's live records: counted on `conn` the first time; when the last count
         has expired, counted again (in the background on PostgreSQL)."""
         now = self.clock()
         entry = self._entries.get(tenant_id)
-        if entry is None or (entry.expires <= now and is_sqlite(conn.engine)):
+        if entry is None:
+            entry = await self._first(conn, tenant_id)
+        elif entry.expires <= now and is_sqlite(conn.engine):
             entry = _Entry(now + self.ttl, await leads.count_live(conn, tenant_id))
             self._entries[tenant_id] = entry
         elif entry.expires <= now and tenant_id not in self._refreshing:
             task = asyncio.create_task(self._refresh(conn.engine, tenant_id, entry.added))
             self._refreshing[tenant_id] = task
         return entry.counted + entry.added
+
+    async def _first(self, conn: AsyncConnection, tenant_id: str) -> _Entry:
+        """One count per tenant however many checks arrive at once (the others wait for it).
+
+        If it fails on PostgreSQL (past the serving statement timeout: a table of many
+        millions, or one a migration left bloated), the planner's estimate of the table's
+        rows serves, and expires at once so the background count takes over; a check is
+        never refused for want of N.
+        """
+        async with self._locks.setdefault(tenant_id, asyncio.Lock()):
+            entry = self._entries.get(tenant_id)
+            if entry is not None:
+                return entry
+            now = self.clock()
+            if is_sqlite(conn.engine):
+                entry = _Entry(now + self.ttl, await leads.count_live(conn, tenant_id))
+            else:
+                try:
+                    async with conn.begin_nested():
+                        entry = _Entry(now + self.ttl, await leads.count_live(conn, tenant_id))
+                except DBAPIError:
+                    entry = _Entry(now, await leads.estimate_rows(conn))
+            self._entries[tenant_id] = entry
+            return entry
 
     async def _refresh(self, engine: AsyncEngine, tenant_id: str, added_before: int) -> None:
         """Count anew; registrations made while counting stay added (a few may be counted
