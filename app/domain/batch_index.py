@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.domain.decide import Decision
-from app.domain.model import Frequencies
 from app.domain.policy import Policy
 
 _HOT = -1
@@ -42,10 +41,6 @@ class Search:
     counts: dict[str, int]
     records: int
     """How many earlier leads there were: N of the frequencies."""
-
-    @property
-    def frequencies(self) -> Frequencies:
-        return Frequencies(self.counts, self.records)
 
 
 @dataclass(frozen=True, slots=True)
