@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -16,13 +17,14 @@ from sqlalchemy import String, bindparam, delete, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.types import normalized_from_dict
+from app.domain.types import NormalizedLead, normalized_from_dict
 from app.store.engine import driver_fetch
 from app.store.records import Candidate
 from app.store.tables import lead_key
 
 DEFAULT_CANDIDATE_LIMIT = 50
 DEFAULT_HOT_KEY_CAP = 200
+DECODED_KEPT = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,9 @@ class CandidateSearch:
 # changes and the driver prepares it once per connection. `counted` is each key's number of
 # index entries, read with LIMIT cap + 1 so a switchboard number or a free-mail domain costs
 # at most that many entries; `shared` joins only the keys under the cap; `ranked` orders each
-# lead's records by shared keys on the key index alone, and only the best `limit` are read
+# lead's records by shared keys on the key index alone, records sharing as many keys by how
+# rare their shared keys are (a phone two records hold before a company name a hundred
+# hold: it picks the likelier duplicate when the limit cuts), and only the best `limit` are read
 # from the lead table; every key's bounded count comes back as a row of its own, for the
 # hot-key report and for term-frequency adjustment (how common the lead's name is).
 #
@@ -60,7 +64,7 @@ counted AS (
     FROM (SELECT DISTINCT key FROM wanted) AS d
 ),
 shared AS (
-    SELECT w.i, k.lead_id, count(*) AS shared
+    SELECT w.i, k.lead_id, count(*) AS shared, sum(1.0 / c.n) AS rarity
     FROM wanted AS w
     JOIN counted AS c ON c.key = w.key AND c.n <= :cap
     JOIN lead_key AS k ON k.tenant_id = :tenant AND k.key = w.key
@@ -69,7 +73,7 @@ shared AS (
 ),
 ranked AS (
     SELECT i, lead_id AS id, shared,
-           row_number() OVER (PARTITION BY i ORDER BY shared DESC, lead_id) AS rank
+           row_number() OVER (PARTITION BY i ORDER BY shared DESC, rarity DESC, lead_id) AS rank
     FROM shared
 )
 SELECT r.i, r.id, l.external_id, l.entity, l.group_id,
@@ -167,7 +171,7 @@ async def find_candidates_many(
                 entity=entity,
                 group_id=group_id,
                 shared_keys=shared,
-                lead=normalized_from_dict(orjson.loads(normalized)),
+                lead=decoded(normalized),
             )
         )
     return [
@@ -211,3 +215,11 @@ async def lock_keys(conn: AsyncConnection, tenant_id: str, keys: Sequence[str]) 
         return
     scoped = sorted({f"{tenant_id}/{k}" for k in keys})
     await conn.execute(_PG_LOCK, {"keys": scoped})
+
+
+@lru_cache(maxsize=DECODED_KEPT)
+def decoded(normalized: str) -> NormalizedLead:
+    """A stored normalized lead read back, kept by its text: the records of a common company
+    or name come back in check after check, and decoding one costs as much as comparing it.
+    Keyed by content, an updated record is a new entry and never a stale one."""
+    return normalized_from_dict(orjson.loads(normalized))

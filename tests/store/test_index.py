@@ -95,6 +95,34 @@ async def test_limit_keeps_the_best_candidates(engine: AsyncEngine) -> None:
     assert len(found) == 2
 
 
+async def test_of_candidates_sharing_as_many_keys_the_rarer_key_wins_the_limit(
+    engine: AsyncEngine,
+) -> None:
+    """A company a dozen records hold is weaker evidence than a phone two hold: when the
+    limit cuts, the record sharing the phone is kept, however old the others are."""
+    for i in range(12):
+        await store(engine, f"co{i:02d}", ["co:acme"])
+    await store(engine, "phone", ["phone:1"])
+    await store(engine, "phone2", ["phone:1"])
+    found = await candidates(engine, ["co:acme", "phone:1"], limit=2)
+    assert found == [("phone", 1), ("phone2", 1)]
+
+
+async def test_a_changed_record_is_read_anew_not_from_the_decoded_cache(
+    engine: AsyncEngine,
+) -> None:
+    await store(engine, "r", ["phone:1"])
+    async with transaction(engine) as conn:
+        first = await index.find_candidates(conn, T, ["phone:1"])
+        changed = normalized_to_dict(NormalizedLead(external_id="r", name="Changed"))
+        await conn.execute(
+            update(tables.lead).where(tables.lead.c.id == "r").values(normalized=changed)
+        )
+        second = await index.find_candidates(conn, T, ["phone:1"])
+    assert first.candidates[0].lead.name is None
+    assert second.candidates[0].lead.name == "Changed"
+
+
 async def test_no_keys_no_query(engine: AsyncEngine) -> None:
     assert await candidates(engine, []) == []
 
