@@ -462,7 +462,7 @@ def beside(results: Sequence[dict[str, Any]]) -> str:
     lines = [
         f"leadgate (groups) beside Splink {first['version']} (DuckDB; clusters at match "
         f"probability >= {first['threshold']}), pairs counted alike:",
-        f"{'set':<10} {'':>6} {'P':>6} {'R':>6} {'F1':>6} {'seconds':>7}",
+        f"{'set':<10} {'':<8} {'P':>6} {'R':>6} {'F1':>6} {'seconds':>7}",
     ]
     for r in ran:
         for label, scores, seconds in (
@@ -470,7 +470,7 @@ def beside(results: Sequence[dict[str, Any]]) -> str:
             ("splink", r["splink"]["clusters"], r["splink"]["seconds"]),
         ):
             lines.append(
-                f"{r['set'] if label == 'leadgate' else '':<10} {label:>6} "
+                f"{r['set'] if label == 'leadgate' else '':<10} {label:<8} "
                 f"{_fmt(scores['precision']):>6} {_fmt(scores['recall']):>6} "
                 f"{_fmt(scores['f1']):>6} {seconds:>7.1f}"
             )
