@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run test lint openapi bench eval fuzz chaos clean-venv
+.PHONY: run test lint openapi bench eval eval-splink fuzz chaos clean-venv
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -48,8 +48,14 @@ bench: $(VENV)/.dev
 	$(PY) -m load_tests.run $(BENCH_ARGS)
 
 ## eval: matching precision, recall and F1 on FEBRL 1-3 and generated leads -> eval-results.json
+##       (with Splink's figures beside them when the `splink` extra is installed)
 eval: $(VENV)/.dev
 	$(PY) -m app.evaluation.run --out eval-results.json
+
+## eval-splink: install the optional `splink` extra (Splink, DuckDB) into .venv, then make eval
+eval-splink: $(VENV)/.dev
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,splink]'
+	@$(MAKE) --no-print-directory eval
 
 ## fuzz: the long schemathesis run (FUZZ_EXAMPLES cases per operation and mode, random), both databases
 FUZZ_EXAMPLES ?= 200

@@ -14,6 +14,10 @@ sent one at a time through POST /v1/check with register=true, in a shuffled but 
 - +possible: the groups and links above plus every match of a possible_duplicate answer.
 
 A wrong merge costs more than a missed duplicate: read precision first.
+
+When Splink is installed (pip install -e '.[splink]'), each set's records are also
+deduplicated by Splink (app/evaluation/splink_baseline.py) and its figures, counted the way
+`groups` is, are shown beside leadgate's; --no-splink skips it.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from sqlalchemy import select
 
 from app import __version__
 from app.config import Settings
-from app.evaluation import febrl
+from app.evaluation import febrl, splink_baseline
 from app.evaluation.generate import generate, read_jsonl
 from app.evaluation.metrics import PairScores, evaluate_groups, groups_from_pairs, ordered
 from app.main import create_app
@@ -401,7 +405,20 @@ def evaluate(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, An
         run = asyncio.run(run_service(records, order, url, read_config(config), name))
     if failures.count > 1:
         print(f"  ({failures.count - 1} more app errors not shown)", file=sys.stderr)
-    return score_set(name, records, run, examples=args.examples)
+    result = score_set(name, records, run, examples=args.examples)
+    result["splink"] = baseline(name, records, args)
+    return result
+
+
+def baseline(
+    name: str, records: Sequence[Record], args: argparse.Namespace
+) -> dict[str, Any] | None:
+    """Splink's figures on the very records leadgate saw (same set, same limit), if wanted and
+    installed."""
+    if not (args.splink and splink_baseline.available()):
+        return None
+    print(f"  {name}: Splink", file=sys.stderr, flush=True)
+    return splink_baseline.evaluate(records, people=name in febrl.NAMES, seed=args.seed)
 
 
 def _fmt(value: float | None) -> str:
@@ -438,6 +455,28 @@ def table(results: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def beside(results: Sequence[dict[str, Any]]) -> str:
+    """leadgate's groups and Splink's clusters, set by set: the same records, the same count."""
+    ran = [r for r in results if r["splink"]]
+    first = ran[0]["splink"]
+    lines = [
+        f"leadgate (groups) beside Splink {first['version']} (DuckDB; clusters at match "
+        f"probability >= {first['threshold']}), pairs counted alike:",
+        f"{'set':<10} {'':<8} {'P':>6} {'R':>6} {'F1':>6} {'seconds':>7}",
+    ]
+    for r in ran:
+        for label, scores, seconds in (
+            ("leadgate", r["groups"], r["seconds"]),
+            ("splink", r["splink"]["clusters"], r["splink"]["seconds"]),
+        ):
+            lines.append(
+                f"{r['set'] if label == 'leadgate' else '':<10} {label:<8} "
+                f"{_fmt(scores['precision']):>6} {_fmt(scores['recall']):>6} "
+                f"{_fmt(scores['f1']):>6} {seconds:>7.1f}"
+            )
+    return "\n".join(lines)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m app.evaluation.run", description=__doc__.split("\n\n")[0]
@@ -450,6 +489,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--generated", type=Path, help="a JSON lines file instead of generating")
     parser.add_argument("--febrl-config", type=Path, default=febrl.CONFIG)
     parser.add_argument("--examples", type=int, default=20, help="FP and FN pairs to keep")
+    parser.add_argument(
+        "--no-splink",
+        dest="splink",
+        action="store_false",
+        help="skip the Splink baseline even when Splink is installed",
+    )
     return parser.parse_args(argv)
 
 
@@ -465,6 +510,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in names:
             results.append(evaluate(name, args, Path(tmp)))
     print(table(results))
+    if any(r["splink"] for r in results):
+        print(beside(results))
+    elif args.splink and not splink_baseline.available():
+        print(splink_baseline.MISSING)
     for r in results:
         if r["config"] not in ("none",) and not str(r["config"]).startswith("applied"):
             print(f"note: {r['set']}: config {r['config']}")
@@ -481,6 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "seed": args.seed,
             "limit": args.limit,
+            "splink": None if splink_baseline.available() else splink_baseline.MISSING,
             "sets": {r["set"]: r for r in results},
         }
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
