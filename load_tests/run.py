@@ -380,7 +380,7 @@ def run_size(
     root: Path | None,
     only: str | None,
 ) -> list[Row]:
-    url = prepare_database(size, 7)
+    url = prepare_database(size, seed.DEFAULT_SEED)
     dsn, database = seed.asyncpg_dsn(url), database_name(size)
     rows = []
     with serve("leadgate", *leadgate(url, root)) as app, serve("bare", *bare()) as baseline:
@@ -411,7 +411,7 @@ def run_size(
 
 def soak(size: int, n: int, requests: dict[str, list[bytes]]) -> str:
     """Worker RSS after a warm-up and again after `n` more single checks."""
-    url = prepare_database(size, 7)
+    url = prepare_database(size, seed.DEFAULT_SEED)
     with serve("leadgate", *leadgate(url)) as app:
         warm = Phase(app.port, "/v1/check", requests["check"], 64, 600, max_requests=5000)
         drive(warm)

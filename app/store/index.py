@@ -22,7 +22,7 @@ from app.store.engine import driver_fetch
 from app.store.records import Candidate
 from app.store.tables import lead_key
 
-DEFAULT_CANDIDATE_LIMIT = 50
+DEFAULT_CANDIDATE_LIMIT = 20
 DEFAULT_HOT_KEY_CAP = 200
 DECODED_KEPT = 8192
 
@@ -42,9 +42,11 @@ class CandidateSearch:
 # changes and the driver prepares it once per connection. `counted` is each key's number of
 # index entries, read with LIMIT cap + 1 so a switchboard number or a free-mail domain costs
 # at most that many entries; `shared` joins only the keys under the cap; `ranked` orders each
-# lead's records by shared keys on the key index alone, records sharing as many keys by how
-# rare their shared keys are (a phone two records hold before a company name a hundred
-# hold: it picks the likelier duplicate when the limit cuts), and only the best `limit` are read
+# lead's records by shared keys on the key index alone, records sharing as many keys by
+# their rarest shared key (a phone two records hold before a company name a hundred hold:
+# the likelier duplicate when the limit cuts; a count, so a batch of leads ranks exactly as
+# each lead alone, where a sum of fractions would differ in its last bits), and only the
+# best `limit` are read
 # from the lead table; every key's bounded count comes back as a row of its own, for the
 # hot-key report and for term-frequency adjustment (how common the lead's name is).
 #
@@ -64,7 +66,7 @@ counted AS (
     FROM (SELECT DISTINCT key FROM wanted) AS d
 ),
 shared AS (
-    SELECT w.i, k.lead_id, count(*) AS shared, sum(1.0 / c.n) AS rarity
+    SELECT w.i, k.lead_id, count(*) AS shared, min(c.n) AS rarest
     FROM wanted AS w
     JOIN counted AS c ON c.key = w.key AND c.n <= :cap
     JOIN lead_key AS k ON k.tenant_id = :tenant AND k.key = w.key
@@ -73,7 +75,7 @@ shared AS (
 ),
 ranked AS (
     SELECT i, lead_id AS id, shared,
-           row_number() OVER (PARTITION BY i ORDER BY shared DESC, rarity DESC, lead_id) AS rank
+           row_number() OVER (PARTITION BY i ORDER BY shared DESC, rarest, lead_id) AS rank
     FROM shared
 )
 SELECT r.i, r.id, l.external_id, l.entity, l.group_id,
