@@ -263,7 +263,7 @@ async def _insert(
         normalized=normalized_to_dict(prepared.lead),
         valid=prepared.valid,
     )
-    await index.write_keys(conn, tenant_id, lead_id, prepared.keys)
+    await index.add_keys(conn, tenant_id, lead_id, prepared.keys)
     await lead_issues.record(conn, tenant_id, lead_id, prepared.issues)
     await audit.record(conn, tenant_id, lead_id, "created", {"after": _image(stored)})
     return stored

@@ -12,14 +12,23 @@ from app.store import reviews, touchpoints
 from app.store.records import AuditEntry, as_utc
 from app.store.tables import audit_event
 
+# Built once: a statement built per call costs its construction and cache key on every
+# registration (statements here and in leads, group_sizes, touchpoints alike).
+_INSERT = insert(audit_event)
+
 
 async def record(
     conn: AsyncConnection, tenant_id: str, lead_id: str, action: str, data: dict[str, Any]
 ) -> None:
     await conn.execute(
-        insert(audit_event).values(
-            tenant_id=tenant_id, lead_id=lead_id, action=action, at=datetime.now(UTC), data=data
-        )
+        _INSERT,
+        {
+            "tenant_id": tenant_id,
+            "lead_id": lead_id,
+            "action": action,
+            "at": datetime.now(UTC),
+            "data": data,
+        },
     )
 
 

@@ -9,23 +9,28 @@ transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Insert, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.store.tables import lead_group
 
 
+def _upsert(dialect_insert: type[postgresql.Insert] | type[sqlite.Insert]) -> Insert:
+    """Built once per dialect: every registration joins a group."""
+    return dialect_insert(lead_group).on_conflict_do_update(
+        index_elements=[lead_group.c.tenant_id, lead_group.c.group_id],
+        set_={"kept": lead_group.c.kept + 1},
+    )
+
+
+_JOIN = {"postgresql": _upsert(postgresql.Insert), "sqlite": _upsert(sqlite.Insert)}
+
+
 async def join(conn: AsyncConnection, tenant_id: str, group_id: str) -> None:
     """A record not deleted entered the group (a new group starts at one)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     await conn.execute(
-        dialect.insert(lead_group)
-        .values(tenant_id=tenant_id, group_id=group_id, kept=1)
-        .on_conflict_do_update(
-            index_elements=[lead_group.c.tenant_id, lead_group.c.group_id],
-            set_={"kept": lead_group.c.kept + 1},
-        )
+        _JOIN[conn.dialect.name], {"tenant_id": tenant_id, "group_id": group_id, "kept": 1}
     )
 
 

@@ -193,9 +193,19 @@ async def write_keys(
     await conn.execute(
         delete(lead_key).where(lead_key.c.tenant_id == tenant_id, lead_key.c.lead_id == lead_id)
     )
+    await add_keys(conn, tenant_id, lead_id, keys)
+
+
+_INSERT_KEYS = insert(lead_key)
+
+
+async def add_keys(
+    conn: AsyncConnection, tenant_id: str, lead_id: str, keys: Iterable[str]
+) -> None:
+    """Index a new record under its keys (it has none yet: nothing to delete first)."""
     rows = [{"tenant_id": tenant_id, "key": k, "lead_id": lead_id} for k in dict.fromkeys(keys)]
     if rows:
-        await conn.execute(insert(lead_key), rows)
+        await conn.execute(_INSERT_KEYS, rows)
 
 
 _PG_LOCK = text(

@@ -13,6 +13,7 @@ from app.store.tables import lead_issue
 _FIELD_LENGTH = 50
 _CODE_LENGTH = 64
 _RANK = {"info": 0, "warning": 1, "error": 2}
+_INSERT = insert(lead_issue)
 
 
 def rows(tenant_id: str, lead_id: str, issues: Sequence[Issue]) -> list[dict[str, str]]:
@@ -38,4 +39,4 @@ async def record(
     """The lead's issue rows; a clean lead costs no round trip."""
     found = rows(tenant_id, lead_id, issues)
     if found:
-        await conn.execute(insert(lead_issue), found)
+        await conn.execute(_INSERT, found)

@@ -27,6 +27,9 @@ COLUMNS = (
     lead.c.created_at,
     lead.c.updated_at,
 )
+# Built once: every registration runs it. Nothing is returned: the record is what was
+# written, and reading its JSON back cost as much as writing it.
+_INSERT = insert(lead)
 
 
 def report_columns(normalized: dict[str, Any]) -> dict[str, Any]:
@@ -62,27 +65,33 @@ async def insert_lead(
 ) -> StoredLead:
     """`valid`: no error among the issues recorded with it (app.store.lead_issues)."""
     now = datetime.now(UTC)
-    row = (
-        await conn.execute(
-            insert(lead)
-            .values(
-                id=lead_id,
-                tenant_id=tenant_id,
-                external_id=normalized.get("external_id"),
-                entity=normalized.get("entity", "lead"),
-                group_id=group_id,
-                raw=raw,
-                normalized=normalized,
-                created_at=now,
-                updated_at=now,
-                valid=valid,
-                **report_columns(normalized),
-            )
-            .returning(*COLUMNS)
-        )
-    ).one()
+    values = {
+        "id": lead_id,
+        "tenant_id": tenant_id,
+        "external_id": normalized.get("external_id"),
+        "entity": normalized.get("entity", "lead"),
+        "group_id": group_id,
+        "raw": raw,
+        "normalized": normalized,
+        "created_at": now,
+        "updated_at": now,
+        "valid": valid,
+        **report_columns(normalized),
+    }
+    await conn.execute(_INSERT, values)
     await group_sizes.join(conn, tenant_id, group_id)
-    return stored_from_row(row)
+    return StoredLead(
+        id=lead_id,
+        tenant_id=tenant_id,
+        external_id=values["external_id"],
+        entity=values["entity"],
+        group_id=group_id,
+        merged_into=None,
+        raw=raw,
+        normalized=normalized,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 async def get_lead(

@@ -13,6 +13,8 @@ from app.store import leads
 from app.store.records import StoredLead, as_utc
 from app.store.tables import lead, touchpoint
 
+_INSERT = insert(touchpoint)
+
 
 @dataclass(frozen=True, slots=True)
 class Touchpoint:
@@ -37,15 +39,16 @@ async def add_touchpoint(
     """Log a contact of the group (`at` defaults to now); returns the touchpoint's id."""
     touchpoint_id = str(uuid.uuid4())
     await conn.execute(
-        insert(touchpoint).values(
-            id=touchpoint_id,
-            tenant_id=tenant_id,
-            group_id=group_id,
-            lead_id=lead_id,
-            source=source,
-            external_id=external_id,
-            at=at or datetime.now(UTC),
-        )
+        _INSERT,
+        {
+            "id": touchpoint_id,
+            "tenant_id": tenant_id,
+            "group_id": group_id,
+            "lead_id": lead_id,
+            "source": source,
+            "external_id": external_id,
+            "at": at or datetime.now(UTC),
+        },
     )
     return touchpoint_id
 
