@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `leadgate serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadgate serve` binds.")
     db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per worker.")
+    gc_threshold: int = Field(
+        default=20_000,
+        ge=0,
+        description="Allocations between the server's young-generation garbage collections "
+        "(Python's default is 700); 0 keeps Python's settings.",
+    )
     db_timeout: float = Field(
         default=5.0, gt=0, description="Seconds to wait for a database connection before a 503."
     )
