@@ -208,9 +208,15 @@ class Cleaner:
         if found is not None:
             self.say(f"resuming after row {found.rows:,} (an earlier run was interrupted)")
 
-    def _index(self, position: int, keys: Sequence[str], lead_json: bytes) -> None:
+    def _index(
+        self,
+        position: int,
+        keys: Sequence[str],
+        lead_json: bytes,
+        hashes: Sequence[int] | None = None,
+    ) -> None:
         """Make a row findable by the rows after it: its keys and its normalized lead."""
-        self.index.add(position, keys)
+        self.index.add(position, keys, hashes)
         self.leads_file().append(lead_json)
 
     def _remember(self, record: Record) -> None:
@@ -281,8 +287,8 @@ class Cleaner:
         frequencies = None
         if self.options.against is not None:
             stored, stored_groups, frequencies = await self.options.against.candidates(ready.keys)
-        search = self.index.search(ready.keys)
-        self._index(position, ready.keys, ready.lead_json)
+        search = self.index.search(ready.keys, ready.hashes)
+        self._index(position, ready.keys, ready.lead_json, ready.hashes)
         leads = self.leads_file()
         return Job.of(
             position,

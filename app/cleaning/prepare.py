@@ -28,6 +28,7 @@ import orjson
 from app.cleaning.judge import IssueRow, Job, Outcome, issue_rows, judge_all
 from app.cleaning.leads import LeadReader
 from app.domain import keys, normalize, validate
+from app.domain.batch_index import key_hash
 from app.domain.policy import Policy
 from app.domain.types import RawLead, normalized_to_dict
 
@@ -41,16 +42,21 @@ class Prepared(NamedTuple):
     """The normalized lead, as the lead file and the work file hold it."""
     issues: tuple[IssueRow, ...]
     keys: tuple[str, ...]
+    hashes: tuple[int, ...]
+    """The keys' `key_hash`es: computed here, so the main process, which every row waits
+    for, does not."""
     valid: bool
 
 
 def prepare(raw: RawLead, region: str, policy: Policy) -> Prepared:
     """What `flows.normalize_only` does for `/v1/check`."""
     lead, issues = normalize.normalize_lead(raw, region, policy.blocklist)
+    found = keys.blocking_keys(lead, policy.attributes)
     return Prepared(
         orjson.dumps(normalized_to_dict(lead)),
         issue_rows(issues),
-        keys.blocking_keys(lead, policy.attributes),
+        found,
+        tuple(key_hash(k) for k in found),
         validate.is_valid(issues),
     )
 
