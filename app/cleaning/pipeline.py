@@ -293,13 +293,10 @@ class Cleaner:
             stored, stored_groups, frequencies = await self.options.against.candidates(ready.keys)
         search = self.index.search(ready.keys, ready.hashes)
         self._index(position, ready.keys, ready.lead_json, ready.hashes)
-        leads = self.leads_file()
         return Job.of(
             position,
-            leads.span(position),
             ready.issues,
             search,
-            tuple(leads.span(p) for p in search.positions),
             stored=tuple(stored),
             stored_groups=stored_groups,
             stored_frequencies=frequencies,
