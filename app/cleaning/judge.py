@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from app.cleaning.leads import LeadReader, Span
+from app.cleaning.leads import LeadReader
 from app.domain import score
 from app.domain.batch_index import Search, Verdict
 from app.domain.decide import RuleMatch
@@ -37,12 +37,9 @@ class Job(NamedTuple):
     """
 
     position: int
-    span: Span
     issues: tuple[IssueRow, ...]
     positions: tuple[int, ...]
     """The earlier rows to compare, best first (the batch index's search)."""
-    spans: tuple[Span, ...]
-    """The span of each of `positions`, in the same order."""
     counts: dict[str, int]
     """How many earlier rows carry each of the row's keys."""
     records: int
@@ -56,18 +53,14 @@ class Job(NamedTuple):
     def of(
         cls,
         position: int,
-        span: Span,
         issues: tuple[IssueRow, ...],
         search: Search,
-        spans: tuple[Span, ...],
         **stored: Any,
     ) -> Job:
         return cls(
             position,
-            span,
             issues,
             search.positions,
-            spans,
             search.counts,
             search.records,
             **stored,
@@ -94,10 +87,10 @@ class Outcome(NamedTuple):
 def judge(job: Job, leads: LeadReader, policy: Policy, now: datetime) -> Outcome:
     """Decide the row as `/v1/check` would against these candidates (weighing agreement on
     a value by how many earlier rows, and stored records, carry it), then score it."""
-    lead = leads.lead(job.position, job.span)
+    lead = leads.lead(job.position)
     candidates = list(job.stored)
-    for position, span in zip(job.positions, job.spans, strict=True):
-        earlier = leads.lead(position, span)
+    for position in job.positions:
+        earlier = leads.lead(position)
         candidates.append(Stored(str(position), earlier.entity, earlier))
     frequencies = Frequencies(job.counts, job.records)
     if job.stored_frequencies is not None:

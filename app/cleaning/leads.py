@@ -2,14 +2,17 @@
 
 Each row's normalized lead is appended here as soon as it is prepared, before it is
 decided, so the processes comparing later rows can read it from the file (the page
-cache serves it) instead of receiving it through a pipe. Memory holds offsets; each
-reader keeps the leads it decoded most recently, because a company's records are asked
-for again and again while its colleagues arrive.
+cache serves it) instead of receiving it through a pipe. Where each lead ends is written
+beside it (`.ends`, eight bytes a position), so a reader finds a lead by its position
+alone and a job names its candidates by position, not by offsets. Memory holds the ends;
+each reader keeps the leads it decoded most recently, because a company's records are
+asked for again and again while its colleagues arrive.
 """
 
 from __future__ import annotations
 
 import os
+import struct
 from array import array
 from collections import OrderedDict
 from pathlib import Path
@@ -19,10 +22,16 @@ import orjson
 from app.domain.types import NormalizedLead, normalized_from_dict
 
 Span = tuple[int, int]
-"""Where one lead's JSON sits in the file: its start and its length in bytes."""
+"""Where one row's data sits in a file: its start and its length in bytes."""
 
 KEPT = 40_000
 """Decoded leads a reader keeps, the most recently asked for."""
+_END = struct.Struct("=q")
+_ENDS = struct.Struct("=qq")
+
+
+def ends_path(path: Path) -> Path:
+    return path.with_name(path.name + ".ends")
 
 
 class LeadFile:
@@ -31,54 +40,63 @@ class LeadFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        self._starts = array("q")
-        self._lengths = array("l")
-        self._end = 0
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        self._fd = os.open(path, flags, 0o600)
+        self._ends_fd = os.open(ends_path(path), flags, 0o600)
+        self._ends = array("q")
+        self._flushed = 0
         self._buffer: list[bytes] = []
 
     def __len__(self) -> int:
-        return len(self._starts)
+        return len(self._ends)
 
     def append(self, lead_json: bytes) -> None:
         """The next position's lead; readable by others after `flush`."""
-        self._starts.append(self._end)
-        self._lengths.append(len(lead_json))
-        self._end += len(lead_json)
+        self._ends.append((self._ends[-1] if self._ends else 0) + len(lead_json))
         self._buffer.append(lead_json)
 
-    def span(self, position: int) -> Span:
-        return self._starts[position], self._lengths[position]
-
     def flush(self) -> None:
+        """The leads first, then their ends: a reader never finds an end before its lead."""
         if self._buffer:
             os.write(self._fd, b"".join(self._buffer))
             self._buffer.clear()
+            os.write(self._ends_fd, self._ends[self._flushed :].tobytes())
+            self._flushed = len(self._ends)
 
     def close(self) -> None:
         self.flush()
         os.close(self._fd)
+        os.close(self._ends_fd)
 
 
 class LeadReader:
-    """The reading side: leads by span, decoded once and kept while they are in use."""
+    """The reading side: leads by position, decoded once and kept while they are in use."""
 
     def __init__(self, path: Path, *, kept: int = KEPT) -> None:
         self._fd = os.open(path, os.O_RDONLY)
+        self._ends_fd = os.open(ends_path(path), os.O_RDONLY)
         self._kept: OrderedDict[int, NormalizedLead] = OrderedDict()
         self._keep = kept
 
-    def lead(self, position: int, span: Span) -> NormalizedLead:
+    def lead(self, position: int) -> NormalizedLead:
         found = self._kept.get(position)
         if found is not None:
             self._kept.move_to_end(position)
             return found
-        start, length = span
+        start, length = self._span(position)
         found = normalized_from_dict(orjson.loads(os.pread(self._fd, length, start)))
         self._kept[position] = found
         if len(self._kept) > self._keep:
             self._kept.popitem(last=False)
         return found
 
+    def _span(self, position: int) -> Span:
+        if position == 0:
+            (end,) = _END.unpack(os.pread(self._ends_fd, _END.size, 0))
+            return 0, end
+        start, end = _ENDS.unpack(os.pread(self._ends_fd, _ENDS.size, (position - 1) * _END.size))
+        return start, end - start
+
     def close(self) -> None:
         os.close(self._fd)
+        os.close(self._ends_fd)

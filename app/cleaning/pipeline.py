@@ -13,6 +13,8 @@
 2. **Write**, once every row is decided and the groups are final: the cleaned file
    (every row with its verdict, group and master flag), the merged file (one row per
    group, the group folded into its master by the survivorship policy) and the report.
+   The same worker processes lay out and encode the files a part at a time
+   (`app.cleaning.render`); this process counts the report and appends the parts.
 3. **Register** (with `--register`): each group's merged lead goes through the same
    check-and-store flow as `POST /v1/check` with `register: true`.
 """
@@ -42,8 +44,9 @@ from app.cleaning.leads import LeadFile
 from app.cleaning.prepare import CHUNK, Prepared, Workers
 from app.cleaning.progress import Progress
 from app.cleaning.readers import open_source, read_rows
+from app.cleaning.render import Group, Part, Rendered, Sheet
 from app.cleaning.report import Report, summary
-from app.cleaning.rows import Layout, Merged, cleaned_json
+from app.cleaning.rows import Layout, Merged
 from app.cleaning.spill import Record, Spill
 from app.cleaning.writers import RowWriter, writer
 from app.domain.batch_index import BatchIndex, Groups
@@ -56,6 +59,8 @@ WORK_DIR = ".leadgate-work"
 CHECKPOINT_ROWS = 2000
 CHECKPOINT_SECONDS = 5.0
 YIELD_ROWS = 50
+PART_ROWS = 1000
+"""Rows a worker renders at a time in the write phase."""
 AUTO_WORKERS_FROM_ROWS = 20_000
 Item = tuple[dict[str, Any], dict[str, Any], RawLead]
 """A row: its cells, its Lead JSON, its domain value."""
@@ -180,10 +185,13 @@ class Cleaner:
                 self._index(len(self.leads), record["keys"], orjson.dumps(record["n"]))
                 self._remember(record)
             self.resumed_at = len(self.spill)
-            if not (found and found.complete):
-                await self._decide()
-            self.registered = found.registered if found else 0
-            outputs = self._write(time.monotonic() - began)
+            with Workers(
+                self.workers, self.options.region, self.options.policy, self.leads.path, self.now
+            ) as workers:
+                if not (found and found.complete):
+                    await self._decide(workers)
+                self.registered = found.registered if found else 0
+                outputs = self._write(workers, time.monotonic() - began)
             if self.options.registrar is not None:
                 await self._register()
         except CleanError:
@@ -208,9 +216,15 @@ class Cleaner:
         if found is not None:
             self.say(f"resuming after row {found.rows:,} (an earlier run was interrupted)")
 
-    def _index(self, position: int, keys: Sequence[str], lead_json: bytes) -> None:
+    def _index(
+        self,
+        position: int,
+        keys: Sequence[str],
+        lead_json: bytes,
+        hashes: Sequence[int] | None = None,
+    ) -> None:
         """Make a row findable by the rows after it: its keys and its normalized lead."""
-        self.index.add(position, keys)
+        self.index.add(position, keys, hashes)
         self.leads_file().append(lead_json)
 
     def _remember(self, record: Record) -> None:
@@ -235,7 +249,7 @@ class Cleaner:
         assert self.leads is not None
         return self.leads
 
-    async def _decide(self) -> None:
+    async def _decide(self, workers: Workers) -> None:
         progress = Progress(
             self.source.estimated_rows, start=len(self.spill), stream=self.progress_stream
         )
@@ -244,26 +258,22 @@ class Cleaner:
         rows = self._items()
         prepared: deque[tuple[list[Item], Future[list[Prepared]]]] = deque()
         judged: deque[tuple[list[Item], list[Prepared], Future[list[Outcome]]]] = deque()
-        options = self.options
         leads = self.leads_file()
         try:
-            with Workers(
-                self.workers, options.region, options.policy, leads.path, self.now
-            ) as workers:
-                while True:
-                    while len(prepared) < depth and (chunk := list(islice(rows, CHUNK))):
-                        prepared.append((chunk, workers.prepare([item[2] for item in chunk])))
-                    if not prepared:
-                        break
-                    chunk, ready = prepared.popleft()
-                    done = ready.result()
-                    jobs = [await self._job(p) for p in done]
-                    leads.flush()
-                    judged.append((chunk, done, workers.judge(jobs)))
-                    while len(judged) > depth:
-                        await self._settle(*judged.popleft(), progress)
-                while judged:
+            while True:
+                while len(prepared) < depth and (chunk := list(islice(rows, CHUNK))):
+                    prepared.append((chunk, workers.prepare([item[2] for item in chunk])))
+                if not prepared:
+                    break
+                chunk, ready = prepared.popleft()
+                done = ready.result()
+                jobs = [await self._job(p) for p in done]
+                leads.flush()
+                judged.append((chunk, done, workers.judge(jobs)))
+                while len(judged) > depth:
                     await self._settle(*judged.popleft(), progress)
+            while judged:
+                await self._settle(*judged.popleft(), progress)
         except (KeyboardInterrupt, asyncio.CancelledError):
             progress.close()
             self._checkpoint(complete=False)
@@ -281,15 +291,12 @@ class Cleaner:
         frequencies = None
         if self.options.against is not None:
             stored, stored_groups, frequencies = await self.options.against.candidates(ready.keys)
-        search = self.index.search(ready.keys)
-        self._index(position, ready.keys, ready.lead_json)
-        leads = self.leads_file()
+        search = self.index.search(ready.keys, ready.hashes)
+        self._index(position, ready.keys, ready.lead_json, ready.hashes)
         return Job.of(
             position,
-            leads.span(position),
             ready.issues,
             search,
-            tuple(leads.span(p) for p in search.positions),
             stored=tuple(stored),
             stored_groups=stored_groups,
             stored_frequencies=frequencies,
@@ -350,7 +357,7 @@ class Cleaner:
 
     # --- 2. write -----------------------------------------------------------------------
 
-    def _write(self, seconds: float) -> Outputs:
+    def _write(self, workers: Workers, seconds: float) -> Outputs:
         self.options.out.mkdir(parents=True, exist_ok=True)
         cleaned_path, merged_path = output_paths(self.options)
         layout = Layout(self.source.columns)
@@ -358,19 +365,20 @@ class Cleaner:
         cleaned = writer(fmt, cleaned_path, layout.cleaned_columns(), delimiter)
         merged = writer(fmt, merged_path, layout.merged_columns(), delimiter)
         plan = _GroupPlan(self.groups, self.valid, self.stored_groups)
+        sheet = Sheet(fmt, layout, delimiter, self._identity(), self.spill.path)
+        self.spill.flush()
         report = Report()
-        for position, record in enumerate(self.spill.records()):
-            root = plan.roots[position]
-            group_id = plan.group_id(root)
-            is_master = plan.master[root] == position
-            report.add(record, group_id=group_id, group_size=plan.size[root], is_master=is_master)
-            if fmt == "jsonl":
-                cleaned.write(cleaned_json(record, group_id, is_master=is_master))
-            else:
-                cleaned.write(layout.cleaned(record, group_id, is_master=is_master))
-            if root == position:
-                group = self._merged(record, plan, group_id)
-                merged.write(group.as_json() if fmt == "jsonl" else layout.merged(group))
+        records = self.spill.records()
+        rendering: deque[tuple[Part, Future[Rendered]]] = deque()
+        parts = self._parts(plan)
+        while True:
+            while len(rendering) <= 2 * self.workers and (part := next(parts, None)):
+                rendering.append((part, workers.render(part, sheet)))
+            if not rendering:
+                break
+            part, rendered = rendering.popleft()
+            writers = (cleaned, merged)
+            _append(part, rendered, records=records, plan=plan, report=report, writers=writers)
         _close(cleaned, merged)
         rows = len(self.spill)
         run_figures = {
@@ -401,13 +409,36 @@ class Cleaner:
         self.say(f"wrote {cleaned_path}, {merged_path}, {report_json}, {report_html}")
         return Outputs(cleaned_path, merged_path, report_json, report_html, data)
 
+    def _parts(self, plan: _GroupPlan) -> Iterator[Part]:
+        """The rows in parts of `PART_ROWS`, with their final groups, for the workers."""
+        spill = self.spill
+        for first in range(0, len(spill), PART_ROWS):
+            positions = range(first, min(first + PART_ROWS, len(spill)))
+            start, _ = spill.span(first)
+            end = sum(spill.span(positions[-1]))
+            yield Part(
+                (start, end - start),
+                tuple(plan.group_id(plan.roots[p]) for p in positions),
+                tuple(plan.master[plan.roots[p]] == p for p in positions),
+                tuple(self._group(plan, p, first) for p in positions if plan.roots[p] == p),
+            )
+
+    def _group(self, plan: _GroupPlan, root: int, first: int) -> Group:
+        """The group whose first row is `root`, for the part that begins at row `first`."""
+        members = list(plan.members(root))
+        others = tuple(self.spill.span(m) for m in members[1:])
+        return Group(root - first, others, members.index(plan.master[root]))
+
+    def _identity(self) -> tuple[str, ...]:
+        """The input's columns of the lead's identity, which a merged row keeps from its master."""
+        fields = self.columns.fields
+        return (*fields.get("external_id", ()), *fields.get("entity", ()))
+
     def _merged(self, first: Record, plan: _GroupPlan, group_id: str) -> Merged:
         root = plan.roots[first["row"] - 1]
         members = [first if m == root else self.spill.record(m) for m in plan.members(root)]
         master = members[[int(m["row"]) - 1 for m in members].index(plan.master[root])]
-        fields = self.columns.fields
-        identity = (*fields.get("external_id", ()), *fields.get("entity", ()))
-        return Merged(group_id, master, members, identity)
+        return Merged(group_id, master, members, self._identity())
 
     # --- 3. register --------------------------------------------------------------------
 
@@ -427,6 +458,27 @@ class Cleaner:
                 self._checkpoint(complete=True)
         shown = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) or "none new"
         self.say(f"registered {sum(counts.values()):,} merged leads in the index ({shown})")
+
+
+def _append(
+    part: Part,
+    rendering: Future[Rendered],
+    *,
+    records: Iterator[Record],
+    plan: _GroupPlan,
+    report: Report,
+    writers: tuple[RowWriter, RowWriter],
+) -> None:
+    """Count a rendered part's rows in the report, then append it to the cleaned and merged
+    files."""
+    for group_id, is_master, record in zip(
+        part.group_ids, part.masters, islice(records, len(part.group_ids)), strict=True
+    ):
+        root = plan.roots[record["row"] - 1]
+        report.add(record, group_id=group_id, group_size=plan.size[root], is_master=is_master)
+    rendered = rendering.result()
+    writers[0].write(rendered.cleaned)
+    writers[1].write(rendered.merged)
 
 
 def _close(*writers: RowWriter) -> None:

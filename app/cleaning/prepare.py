@@ -8,6 +8,7 @@ them, in file order: that is the only step that must see the rows one after anot
 and it is cheap. So with `--workers N` nearly all the work is spread over N processes,
 and the results come back in file order: verdicts, groups and resume are exactly those
 of one process. With `--workers 1` both halves run in the main process, the same code.
+The same processes then render the output files a part at a time (`app.cleaning.render`).
 Workers ignore Ctrl-C; the main process stops them.
 """
 
@@ -27,7 +28,9 @@ import orjson
 
 from app.cleaning.judge import IssueRow, Job, Outcome, issue_rows, judge_all
 from app.cleaning.leads import LeadReader
+from app.cleaning.render import Part, Rendered, Sheet, render
 from app.domain import keys, normalize, validate
+from app.domain.batch_index import key_hash
 from app.domain.policy import Policy
 from app.domain.types import RawLead, normalized_to_dict
 
@@ -41,16 +44,21 @@ class Prepared(NamedTuple):
     """The normalized lead, as the lead file and the work file hold it."""
     issues: tuple[IssueRow, ...]
     keys: tuple[str, ...]
+    hashes: tuple[int, ...]
+    """The keys' `key_hash`es: computed here, so the main process, which every row waits
+    for, does not."""
     valid: bool
 
 
 def prepare(raw: RawLead, region: str, policy: Policy) -> Prepared:
     """What `flows.normalize_only` does for `/v1/check`."""
     lead, issues = normalize.normalize_lead(raw, region, policy.blocklist)
+    found = keys.blocking_keys(lead, policy.attributes)
     return Prepared(
         orjson.dumps(normalized_to_dict(lead)),
         issue_rows(issues),
-        keys.blocking_keys(lead, policy.attributes),
+        found,
+        tuple(key_hash(k) for k in found),
         validate.is_valid(issues),
     )
 
@@ -106,6 +114,13 @@ class Workers:
             return _done(lambda: [prepare(r, local.region, local.policy) for r in raws])
         assert self._pool is not None
         return self._pool.submit(_prepare_chunk, raws)
+
+    def render(self, part: Part, sheet: Sheet) -> Future[Rendered]:
+        """Lay out and encode a part of the output files; the work file must be on disk."""
+        if self._local is not None:
+            return _done(lambda: render(part, sheet))
+        assert self._pool is not None
+        return self._pool.submit(render, part, sheet)
 
     def judge(self, jobs: Sequence[Job]) -> Future[list[Outcome]]:
         """Decide the rows; their leads and candidates must be in the lead file already."""

@@ -71,14 +71,19 @@ class Spill:
         self._flushed = self._end
         return self._end
 
-    def record(self, position: int) -> Record:
-        assert self._reader is not None and self._writer is not None
+    def span(self, position: int) -> tuple[int, int]:
+        """Where the row's line sits in the file: its start and its length in bytes."""
         start = self._starts[position]
         end = self._starts[position + 1] if position + 1 < len(self._starts) else self._end
-        if end > self._flushed:
+        return start, end - start
+
+    def record(self, position: int) -> Record:
+        assert self._reader is not None and self._writer is not None
+        start, length = self.span(position)
+        if start + length > self._flushed:
             self._writer.flush()
             self._flushed = self._end
-        return dict(orjson.loads(os.pread(self._reader, end - start, start)))
+        return dict(orjson.loads(os.pread(self._reader, length, start)))
 
     def records(self) -> Iterator[Record]:
         """Every row, front to back."""

@@ -10,8 +10,8 @@ So a lead gets the same verdict in a file as over HTTP.
 
 It has to hold a million-row file in little memory: keys are kept as 64-bit hashes (a
 collision, about one in 10^12 for a million keys, only adds a candidate that comparing
-then rejects), a key past the cap keeps no positions at all, and the leads themselves
-stay with the caller, who compares them (`app.cleaning.judge`).
+then rejects) in flat arrays rather than Python objects, and the leads themselves stay
+with the caller, who compares them (`app.cleaning.judge`).
 
 `Groups` is the union-find that turns sure-duplicate links into groups: every row of
 one real person or company ends with the same root, the group's earliest row.
@@ -27,8 +27,14 @@ from dataclasses import dataclass
 from app.domain.decide import Decision
 from app.domain.policy import Policy
 
-_HOT = -1
+_EMPTY = -1
+"""A slot no key has taken."""
+_HOT = -2
 """The entry of a key more than `hot_key_cap` earlier leads carry: never searched again."""
+_CHAIN = -3
+"""Entries at or below this are `_CHAIN - node`: the last of the key's positions, chained back."""
+_LOAD = 0.7
+"""The table doubles when more than this share of its slots is taken."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +78,42 @@ def key_hash(key: str) -> int:
 
 
 class BatchIndex:
-    """Key hash → the positions of the earlier leads carrying the key, in the order added."""
+    """Key hash → the positions of the earlier leads carrying the key, in the order added.
 
-    __slots__ = ("_entries", "hot_key_cap", "max_candidates", "records")
+    An open-addressing table in two flat arrays (the key's hash, its entry) and the
+    positions of keys carried by several leads chained in three more: a key costs about
+    20 bytes and a shared position 12, where a dict of int objects cost over 100 a key,
+    most of the memory a million-row file took.
+    """
+
+    __slots__ = (
+        "_count",
+        "_entries",
+        "_hashes",
+        "_mask",
+        "_node_count",
+        "_node_position",
+        "_node_previous",
+        "_taken",
+        "hot_key_cap",
+        "max_candidates",
+        "records",
+    )
 
     def __init__(self, *, hot_key_cap: int, max_candidates: int) -> None:
         self.hot_key_cap = hot_key_cap
         self.max_candidates = max_candidates
         self.records = 0
         """How many leads were added: N of the frequencies, as the stored index's live records."""
-        # One position as a plain int (most keys belong to one lead), several as a list.
-        self._entries: dict[int, int | list[int]] = {}
+        self._taken = 0
+        self._mask = 0
+        self._hashes = array("Q")
+        self._entries = array("i")
+        self._grow(1 << 12)
+        # A chained position: the row, the key's previous node (-1: none), how many so far.
+        self._node_position = array("i")
+        self._node_previous = array("i")
+        self._node_count = array("i")
 
     @classmethod
     def for_policy(cls, policy: Policy) -> BatchIndex:
@@ -90,46 +121,95 @@ class BatchIndex:
 
     def __len__(self) -> int:
         """How many distinct keys are held."""
-        return len(self._entries)
+        return self._taken
 
-    def search(self, keys: Sequence[str]) -> Search:
-        """Earlier leads sharing any key under the cap: most shared keys first, then earliest."""
+    def search(self, keys: Sequence[str], hashes: Sequence[int] | None = None) -> Search:
+        """Earlier leads sharing any key under the cap: most shared keys first, then earliest.
+
+        `hashes` are the keys' `key_hash`es when the caller has them (worker processes
+        compute them beside the keys).
+        """
         shared: dict[int, int] = {}
         skipped: list[str] = []
         counts: dict[str, int] = {}
-        for key in dict.fromkeys(keys):
-            entry = self._entries.get(key_hash(key))
-            if entry is None:
+        for key, digest in _hashed(keys, hashes).items():
+            entry = self._entries[self._slot(digest)]
+            if entry == _EMPTY:
                 counts[key] = 0
-                continue
-            if entry == _HOT:
+            elif entry == _HOT:
                 skipped.append(key)
                 counts[key] = self.hot_key_cap + 1
-                continue
-            positions = (entry,) if isinstance(entry, int) else entry
-            counts[key] = len(positions)
-            for position in positions:
-                shared[position] = shared.get(position, 0) + 1
+            elif entry >= 0:
+                counts[key] = 1
+                shared[entry] = shared.get(entry, 0) + 1
+            else:
+                node = _CHAIN - entry
+                counts[key] = self._node_count[node]
+                while node >= 0:
+                    position = self._node_position[node]
+                    shared[position] = shared.get(position, 0) + 1
+                    node = self._node_previous[node]
         best = sorted(shared)
         best.sort(key=shared.__getitem__, reverse=True)  # stable: ties stay earliest first
         return Search(tuple(best[: self.max_candidates]), tuple(skipped), counts, self.records)
 
-    def add(self, position: int, keys: Sequence[str]) -> None:
+    def add(self, position: int, keys: Sequence[str], hashes: Sequence[int] | None = None) -> None:
         """Index a lead under its keys; positions must grow, as rows of a file do."""
         self.records += 1
-        for key in dict.fromkeys(keys):
-            digest = key_hash(key)
-            entry = self._entries.get(digest)
-            if entry is None:
-                self._entries[digest] = position
+        for digest in _hashed(keys, hashes).values():
+            slot = self._slot(digest)
+            entry = self._entries[slot]
+            if entry == _EMPTY:
+                self._hashes[slot] = digest
+                self._entries[slot] = position
+                self._taken += 1
+                if self._taken > _LOAD * len(self._entries):
+                    self._grow(2 * len(self._entries))
             elif entry == _HOT:
                 continue
-            elif isinstance(entry, int):
-                self._entries[digest] = _HOT if self.hot_key_cap < 2 else [entry, position]
-            elif len(entry) >= self.hot_key_cap:
-                self._entries[digest] = _HOT
+            elif entry >= 0:
+                if self.hot_key_cap < 2:
+                    self._entries[slot] = _HOT
+                else:
+                    self._entries[slot] = _CHAIN - self._chain(position, self._chain(entry, -1))
+            elif self._node_count[_CHAIN - entry] >= self.hot_key_cap:
+                self._entries[slot] = _HOT
             else:
-                entry.append(position)
+                self._entries[slot] = _CHAIN - self._chain(position, _CHAIN - entry)
+
+    def _slot(self, digest: int) -> int:
+        """The key's slot, or the empty slot where it would go (linear probing)."""
+        hashes, entries, mask = self._hashes, self._entries, self._mask
+        slot = digest & mask
+        while entries[slot] != _EMPTY and hashes[slot] != digest:
+            slot = (slot + 1) & mask
+        return slot
+
+    def _chain(self, position: int, previous: int) -> int:
+        """A new node holding `position` after `previous`; answers the node."""
+        self._node_position.append(position)
+        self._node_previous.append(previous)
+        self._node_count.append(1 if previous < 0 else self._node_count[previous] + 1)
+        return len(self._node_position) - 1
+
+    def _grow(self, size: int) -> None:
+        """Move every key into a table of `size` slots (a power of two)."""
+        old = zip(self._hashes, self._entries, strict=True)
+        self._hashes = array("Q", [0]) * size
+        self._entries = array("i", [_EMPTY]) * size
+        self._mask = size - 1
+        for digest, entry in old:
+            if entry != _EMPTY:
+                slot = self._slot(digest)
+                self._hashes[slot] = digest
+                self._entries[slot] = entry
+
+
+def _hashed(keys: Sequence[str], hashes: Sequence[int] | None) -> dict[str, int]:
+    """Each distinct key with its hash, in the keys' order."""
+    if hashes is None:
+        return {key: key_hash(key) for key in keys}
+    return dict(zip(keys, hashes, strict=True))
 
 
 class Groups:

@@ -37,10 +37,8 @@ def filed(tmp_path: Path, leads: list[NormalizedLead]) -> tuple[LeadFile, BatchI
     return file, index, LeadReader(file.path)
 
 
-def job(file: LeadFile, index: BatchIndex, position: int, new: NormalizedLead, **more: Any) -> Job:
-    search = index.search(blocking_keys(new))
-    spans = tuple(file.span(p) for p in search.positions)
-    return Job.of(position, file.span(position), (), search, spans, **more)
+def job(index: BatchIndex, position: int, new: NormalizedLead, **more: Any) -> Job:
+    return Job.of(position, (), index.search(blocking_keys(new)), **more)
 
 
 def test_a_row_is_decided_as_match_decides_over_the_earlier_rows(tmp_path: Path) -> None:
@@ -52,7 +50,7 @@ def test_a_row_is_decided_as_match_decides_over_the_earlier_rows(tmp_path: Path)
     file, index, reader = filed(tmp_path, leads[:2])
     file.append(orjson.dumps(normalized_to_dict(leads[2])))
     file.flush()
-    outcome = judge(job(file, index, 2, leads[2]), reader, DEFAULT_POLICY, NOW)
+    outcome = judge(job(index, 2, leads[2]), reader, DEFAULT_POLICY, NOW)
     keys = blocking_keys(leads[2])
     counts = {k: sum(k in blocking_keys(e) for e in leads[:2]) for k in keys}
     frequencies = Frequencies(counts, records=2)
@@ -66,9 +64,9 @@ def test_a_row_is_decided_as_match_decides_over_the_earlier_rows(tmp_path: Path)
 def test_a_stored_candidate_is_weighed_but_is_no_row(tmp_path: Path) -> None:
     new = lead(name="王芳", email=("wang.fang@acme-widgets.com",))
     stored = Stored("5d0c-stored", "lead", lead(name="王芳", email=("Wang.Fang@acme-widgets.com",)))
-    file, index, reader = filed(tmp_path, [new])
+    _, index, reader = filed(tmp_path, [new])
     outcome = judge(
-        job(file, index, 0, new, stored=(stored,), stored_groups={"5d0c-stored": "g-1"}),
+        job(index, 0, new, stored=(stored,), stored_groups={"5d0c-stored": "g-1"}),
         reader,
         DEFAULT_POLICY,
         NOW,
@@ -81,14 +79,12 @@ def test_a_stored_candidate_is_weighed_but_is_no_row(tmp_path: Path) -> None:
 def test_the_stored_index_s_counts_add_to_the_earlier_rows_own(tmp_path: Path) -> None:
     earlier = lead(name="张伟", phone=("13971824503",))
     new = lead(name="张伟", phone=("13971824503",))
-    file, index, reader = filed(tmp_path, [earlier, new])
+    _, index, reader = filed(tmp_path, [earlier, new])
     index = BatchIndex.for_policy(DEFAULT_POLICY)
     index.add(0, blocking_keys(earlier))
     common = Frequencies({"name:wei zhang": 5000}, records=100_000)
-    alone = judge(job(file, index, 1, new), reader, DEFAULT_POLICY, NOW)
-    together = judge(
-        job(file, index, 1, new, stored_frequencies=common), reader, DEFAULT_POLICY, NOW
-    )
+    alone = judge(job(index, 1, new), reader, DEFAULT_POLICY, NOW)
+    together = judge(job(index, 1, new, stored_frequencies=common), reader, DEFAULT_POLICY, NOW)
     assert alone.probability is not None and together.probability is not None
     assert together.probability < alone.probability, "a name 5,000 stored records carry"
 
@@ -98,4 +94,4 @@ def test_leads_read_back_from_the_file_are_the_leads_written(tmp_path: Path) -> 
     file, _, _ = filed(tmp_path, leads)
     reader = LeadReader(file.path, kept=2)
     for _ in range(2):  # the second pass reads most of them from the file again
-        assert [reader.lead(p, file.span(p)) for p in range(5)] == leads
+        assert [reader.lead(p) for p in range(5)] == leads

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from app.domain.batch_index import BatchIndex, Groups
+from app.domain.batch_index import BatchIndex, Groups, key_hash
 
 # (earlier leads' keys, the new lead's keys, cap, limit, expected positions, expected skipped)
 SEARCHES = [
@@ -70,3 +72,42 @@ def test_groups_join_transitively_and_keep_the_earliest_root() -> None:
     groups.union(5, 3)
     assert {groups.find(p) for p in (1, 2, 3, 4, 5)} == {1}
     assert groups.find(0) == 0
+
+
+def naive_search(
+    earlier: list[list[str]], keys: list[str], cap: int, limit: int
+) -> tuple[tuple[int, ...], tuple[str, ...], dict[str, int]]:
+    """The search spelled out over lists: a key becomes hot once a lead past the cap adds it."""
+    held: dict[str, list[int]] = {}
+    hot: set[str] = set()
+    for position, lead_keys in enumerate(earlier):
+        for key in dict.fromkeys(lead_keys):
+            if key in hot:
+                continue
+            if len(held.setdefault(key, [])) >= cap:
+                hot.add(key)
+                del held[key]
+            else:
+                held[key].append(position)
+    shared: dict[int, int] = {}
+    for key in dict.fromkeys(keys):
+        for position in held.get(key, []):
+            shared[position] = shared.get(position, 0) + 1
+    best = sorted(shared, key=lambda p: (-shared[p], p))[:limit]
+    skipped = tuple(k for k in dict.fromkeys(keys) if k in hot)
+    counts = {k: cap + 1 if k in hot else len(held.get(k, [])) for k in dict.fromkeys(keys)}
+    return tuple(best), skipped, counts
+
+
+@pytest.mark.parametrize("cap", [1, 2, 7])
+def test_a_big_index_answers_as_the_naive_search(cap: int) -> None:
+    """Thousands of keys (the table grows several times), some shared past the cap."""
+    rng = random.Random(cap)
+    earlier = [[f"k{rng.randrange(9000)}" for _ in range(rng.randrange(1, 5))] for _ in range(6000)]
+    index = BatchIndex(hot_key_cap=cap, max_candidates=5)
+    for position, lead_keys in enumerate(earlier):
+        index.add(position, lead_keys)
+    for probe in range(300):
+        keys = [f"k{rng.randrange(9000)}" for _ in range(3)] + earlier[probe * 20]
+        found = index.search(keys, [key_hash(k) for k in keys])
+        assert (found.positions, found.skipped, found.counts) == naive_search(earlier, keys, cap, 5)
