@@ -3,7 +3,8 @@
 The batch cleaner checks every lead against the leads before it the way `/v1/check`
 checks against the stored index: the same keys, the same hot-key cap (a key that more
 than `hot_key_cap` earlier leads carry is not searched), the same candidate order (most
-shared keys first, then the earlier lead), at most `max_candidates`, and then the same
+shared keys first, then the rarest shared key, then the earlier lead), at most
+`max_candidates`, and then the same
 `match.match`, with the same frequencies: each searched key's count among the earlier
 leads (more than the cap: cap + 1, as the store's lookup reports it) and their number.
 So a lead gets the same verdict in a file as over HTTP.
@@ -124,12 +125,14 @@ class BatchIndex:
         return self._taken
 
     def search(self, keys: Sequence[str], hashes: Sequence[int] | None = None) -> Search:
-        """Earlier leads sharing any key under the cap: most shared keys first, then earliest.
+        """Earlier leads sharing any key under the cap: most shared keys first, then the one
+        whose rarest shared key fewer leads carry, then earliest.
 
         `hashes` are the keys' `key_hash`es when the caller has them (worker processes
         compute them beside the keys).
         """
         shared: dict[int, int] = {}
+        rarest: dict[int, int] = {}
         skipped: list[str] = []
         counts: dict[str, int] = {}
         for key, digest in _hashed(keys, hashes).items():
@@ -142,15 +145,17 @@ class BatchIndex:
             elif entry >= 0:
                 counts[key] = 1
                 shared[entry] = shared.get(entry, 0) + 1
+                rarest[entry] = 1
             else:
                 node = _CHAIN - entry
-                counts[key] = self._node_count[node]
+                count = counts[key] = self._node_count[node]
                 while node >= 0:
                     position = self._node_position[node]
                     shared[position] = shared.get(position, 0) + 1
+                    if rarest.get(position, count) >= count:
+                        rarest[position] = count
                     node = self._node_previous[node]
-        best = sorted(shared)
-        best.sort(key=shared.__getitem__, reverse=True)  # stable: ties stay earliest first
+        best = sorted(shared, key=lambda p: (-shared[p], rarest[p], p))
         return Search(tuple(best[: self.max_candidates]), tuple(skipped), counts, self.records)
 
     def add(self, position: int, keys: Sequence[str], hashes: Sequence[int] | None = None) -> None:

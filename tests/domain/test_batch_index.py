@@ -17,6 +17,9 @@ SEARCHES = [
     ([["a"], ["a"], ["a"]], ["a"], 10, 2, (0, 1), ()),
     ([["a"], ["a"]], ["a"], 1, 10, (), ("a",)),
     ([["x"]], ["a"], 10, 10, (), ()),
+    # as many shared keys: the rarer shared key first (b: one lead, a: three), then earliest
+    ([["a"], ["a"], ["a", "c"], ["b"]], ["a", "b"], 10, 2, (3, 0), ()),
+    ([["a", "c"], ["a"], ["c"], ["a"]], ["a", "c"], 10, 10, (0, 2, 1, 3), ()),
     ([["a", "a"]], ["a", "a"], 10, 10, (0,), ()),
 ]
 
@@ -90,10 +93,12 @@ def naive_search(
             else:
                 held[key].append(position)
     shared: dict[int, int] = {}
+    rarest: dict[int, int] = {}
     for key in dict.fromkeys(keys):
         for position in held.get(key, []):
             shared[position] = shared.get(position, 0) + 1
-    best = sorted(shared, key=lambda p: (-shared[p], p))[:limit]
+            rarest[position] = min(rarest.get(position, len(held[key])), len(held[key]))
+    best = sorted(shared, key=lambda p: (-shared[p], rarest[p], p))[:limit]
     skipped = tuple(k for k in dict.fromkeys(keys) if k in hot)
     counts = {k: cap + 1 if k in hot else len(held.get(k, [])) for k in dict.fromkeys(keys)}
     return tuple(best), skipped, counts
