@@ -1,4 +1,9 @@
-"""The `leadgate` command: serve, migrate, tenant create, train, train-score, openapi."""
+"""The `leadgate` command: serve, migrate, tenant create, train, train-score, openapi.
+
+Each command imports what it needs when it runs: `leadgate clean` starts worker processes
+that import this module again, and with the web app, the server and the trainers imported
+at the top each worker paid ~55 MiB and a second or more for code it never runs.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +13,18 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import uvicorn
-from sqlalchemy.engine import make_url
-
-from app.api import flows, report_flows, train_flows
-from app.cleaning import command as clean_command
 from app.config import Settings
-from app.domain import score_fit, train
-from app.domain.policy import Policy
-from app.main import create_app
-from app.store.engine import create_engine
-from app.store.errors import Conflict, NotFound
-from app.store.migrate import upgrade
-from app.store.tables import DEFAULT_TENANT_ID
+
+if TYPE_CHECKING:
+    from app.api import flows
+    from app.domain import score_fit, train
 
 
 def _migrate(settings: Settings) -> None:
+    from app.store.migrate import upgrade
+
     upgrade(settings.database_url)
 
 
@@ -35,6 +35,8 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
     _migrate(settings)
     uvicorn.run(
         "app.main:create_app",
@@ -51,6 +53,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_tenant_create(settings: Settings, args: argparse.Namespace) -> int:
+    from app.api import flows
+    from app.store.engine import create_engine
+    from app.store.errors import Conflict
+
     async def create() -> flows.NewTenant:
         engine = create_engine(settings.database_url)
         try:
@@ -74,11 +80,16 @@ def cmd_tenant_create(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_clean(settings: Settings, args: argparse.Namespace) -> int:
     """Clean a whole export: verdicts, groups, merged file and report (see app/cleaning)."""
+    from app.cleaning import command as clean_command
+
     return clean_command.main(args, database_url=settings.database_url, region=settings.region)
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     """Erase for good every live record of the tenant with one of these external ids."""
+    from app.api import flows
+    from app.store.engine import create_engine
+
     wanted = list(args.external_id)
     if args.file is not None:
         wanted += [line.strip() for line in args.file.read_text(encoding="utf-8").splitlines()]
@@ -102,6 +113,8 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_openapi(settings: Settings, args: argparse.Namespace) -> int:
+    from app.main import create_app
+
     text = json.dumps(create_app(settings).openapi(), indent=2, ensure_ascii=False) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
@@ -112,6 +125,9 @@ def cmd_openapi(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
     """Fit m, u and the prior to the tenant's records; store them only when confirmed."""
+    from app.api import flows, train_flows
+    from app.domain.policy import Policy
+    from app.store.engine import create_engine
 
     async def run() -> int:
         engine = create_engine(settings.database_url)
@@ -142,6 +158,8 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _print_fit(result: train.Fit, records: int, judged: int) -> None:
+    from app.domain import train
+
     print(
         f"{records} records, {result.pairs} pairs ({judged} judged), {result.iterations} EM rounds"
     )
@@ -157,6 +175,10 @@ def _confirm(question: str) -> bool:
 
 def cmd_train_score(settings: Settings, args: argparse.Namespace) -> int:
     """Fit the fit-rule points to the tenant's outcomes; store them only when confirmed."""
+    from app.api import report_flows
+    from app.domain import score_fit
+    from app.store.engine import create_engine
+    from app.store.errors import Conflict, NotFound
 
     async def run() -> int:
         engine = create_engine(settings.database_url)
@@ -199,10 +221,15 @@ def _print_score_fit(result: score_fit.FitResult) -> None:
 
 
 def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
 def parser() -> argparse.ArgumentParser:
+    from app.cleaning import command as clean_command
+    from app.store.tables import DEFAULT_TENANT_ID
+
     root = argparse.ArgumentParser(prog="leadgate", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="migrate, then serve HTTP")
