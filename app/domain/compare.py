@@ -23,6 +23,7 @@ MISSING = "missing"
 NAME_SIMILAR = 0.92
 COMPANY_SIMILAR = 0.9
 ADDRESS_SIMILAR = 0.85
+CITY_SIMILAR = 0.9
 _MOBILE_KINDS = frozenset({"mobile", "fixed_line_or_mobile"})
 _IDENTITY_ORDER = {"exact": 2, "one_edit": 1, "different": 0}
 
@@ -239,16 +240,33 @@ def _address(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     return Level("similar" if similarity >= ADDRESS_SIMILAR else "different", similarity)
 
 
-def _equal_text(field: str) -> Callable[[NormalizedLead, NormalizedLead], Level | None]:
-    def comparator(a: NormalizedLead, b: NormalizedLead) -> Level | None:
-        left, right = getattr(a, field), getattr(b, field)
-        if not left or not right:
-            return None
-        if left.casefold() == right.casefold():
-            return _EQUAL
-        return Level("different", _ratio(left.casefold(), right.casefold()))
+def _city(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    """A city typed with a slip (`leeton` / `leetoh`, `brown hill` / `brownhill`) is `similar`,
+    not a disagreement; two towns' names (`上海` / `上饶`, `Newark` / `Newport`) stay apart."""
+    if not a.city or not b.city:
+        return None
+    left, right = a.city.casefold(), b.city.casefold()
+    if left == right:
+        return _EQUAL
+    similarity = _jw(left, right)
+    return Level("similar" if similarity >= CITY_SIMILAR else "different", similarity)
 
-    return comparator
+
+def _postcode(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    """One digit wrong or two swapped (2612 / 2621) is `one_edit`: a typing slip, or the
+    next district's code, so it weighs little either way where `different` weighs against."""
+    if not a.postcode or not b.postcode:
+        return None
+    left, right = (_compact(p) for p in (a.postcode, b.postcode))
+    if left == right:
+        return _EQUAL
+    similarity = _ratio(left, right)
+    near = Levenshtein.distance(left, right) <= 1 or _transposed(left, right)
+    return Level("one_edit" if near else "different", similarity)
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 def _attribute(left: object, right: object, kind: str) -> Level | None:
@@ -298,6 +316,6 @@ _COMPARATORS: dict[str, Callable[[NormalizedLead, NormalizedLead], Level | None]
     "name": _name,
     "website": _website,
     "address": _address,
-    "city": _equal_text("city"),
-    "postcode": _equal_text("postcode"),
+    "city": _city,
+    "postcode": _postcode,
 }

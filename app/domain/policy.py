@@ -36,8 +36,8 @@ FIELD_LEVELS: dict[str, tuple[str, ...]] = {
     "name": ("exact", "nickname", "cross_script", "similar", "initials", "partial", "different"),
     "website": _TEXT_LEVELS,
     "address": ("exact", "similar", "different"),
-    "city": _TEXT_LEVELS,
-    "postcode": _TEXT_LEVELS,
+    "city": ("equal", "similar", "different"),
+    "postcode": ("equal", "one_edit", "different"),
     "identity": ("exact", "one_edit", "different"),
 }
 ATTRIBUTE_LEVELS: dict[str, tuple[str, ...]] = {
@@ -237,8 +237,12 @@ DEFAULT_MODEL = MatchModel(
             "similar": _w(0.25, 0.01),
             "different": _w(0.15, 0.985),
         },
-        "city": {"equal": _w(0.9, 0.2), "different": _w(0.1, 0.8)},
-        "postcode": {"equal": _w(0.85, 0.02), "different": _w(0.15, 0.98)},
+        "city": {"equal": _w(0.9, 0.2), "similar": _w(0.04, 0.01), "different": _w(0.06, 0.79)},
+        "postcode": {
+            "equal": _w(0.85, 0.02),
+            "one_edit": _w(0.05, 0.03),
+            "different": _w(0.1, 0.95),
+        },
     },
 )
 

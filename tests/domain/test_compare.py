@@ -90,7 +90,16 @@ CASES = [
     ("website", {"website": "x-corp.com"}, {"website": "y-corp.com"}, "different"),
     ("address", {"address": "北京市海淀区知春路1号"}, {"address": "海淀区知春路 1 号"}, "exact"),
     ("city", {"city": "北京"}, {"city": "Beijing"}, "equal"),
-    ("postcode", {"postcode": "100080"}, {"postcode": "100081"}, "different"),
+    # A slip in a city's name is not another city; two towns' names stay apart.
+    ("city", {"city": "Leeton"}, {"city": "leetoh"}, "similar"),
+    ("city", {"city": "Brown Hill"}, {"city": "brownhill"}, "similar"),
+    ("city", {"city": "上海"}, {"city": "上饶"}, "different"),
+    ("city", {"city": "Newark"}, {"city": "Newport"}, "different"),
+    # One digit wrong or two swapped is a slip (or the next district): `one_edit`.
+    ("postcode", {"postcode": "100080"}, {"postcode": "100081"}, "one_edit"),
+    ("postcode", {"postcode": "2612"}, {"postcode": "2621"}, "one_edit"),
+    ("postcode", {"postcode": "SW1A 1AA"}, {"postcode": "sw1a1aa"}, "equal"),
+    ("postcode", {"postcode": "100080"}, {"postcode": "200180"}, "different"),
 ]
 
 
