@@ -44,6 +44,7 @@ _BRANCH_OF = Level("branch_of", 0.8)
 _CORE_EQUAL = Level("core_equal", 1.0)
 _CROSS_SCRIPT = Level("cross_script", 0.95)
 _DIFFERENT = Level("different", 0.0)
+_DIFFERENT_KIND = Level("different_kind", 0.0)
 _EQUAL = Level("equal", 1.0)
 _EXACT = Level("exact", 1.0)
 _EXACT_FIXED = Level("exact_fixed", 1.0)
@@ -88,10 +89,26 @@ def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return None
     shared = {p for p in set(a.phone) & set(b.phone) if not _junk_phone(p)}
     if not shared:
-        return _DIFFERENT
+        return _DIFFERENT_KIND if _other_kinds(a, b) else _DIFFERENT
     if any(_mobile_on_both(p, a, b) for p in shared):
         return _EXACT_MOBILE
     return _EXACT_FIXED
+
+
+def _other_kinds(a: NormalizedLead, b: NormalizedLead) -> bool:
+    """One side gives only mobiles, the other only fixed lines: a person's own mobile and
+    the company's switchboard (or desk line) are two numbers of one person as often as of
+    two, so they do not disagree the way two mobiles do."""
+    kinds = [_mobile_kinds(lead) for lead in (a, b)]
+    return {frozenset({True}), frozenset({False})} == set(kinds)
+
+
+def _mobile_kinds(lead: NormalizedLead) -> frozenset[bool]:
+    """Which of mobile (True) and fixed (False) the lead's numbers are; empty when a number's
+    kind is unknown."""
+    if len(lead.phone_kinds) != len(lead.phone):
+        return frozenset()
+    return frozenset(kind in _MOBILE_KINDS for kind in lead.phone_kinds)
 
 
 def _mobile_on_both(phone: str, a: NormalizedLead, b: NormalizedLead) -> bool:

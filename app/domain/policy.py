@@ -23,7 +23,7 @@ AttributeType = Literal["date", "id", "string", "number"]
 
 _TEXT_LEVELS = ("equal", "different")
 FIELD_LEVELS: dict[str, tuple[str, ...]] = {
-    "phone": ("exact_mobile", "exact_fixed", "different"),
+    "phone": ("exact_mobile", "exact_fixed", "different_kind", "different"),
     "email": ("exact", "same_key", "same_local", "different"),
     "company": (
         "uscc_equal",
@@ -206,6 +206,7 @@ DEFAULT_MODEL = MatchModel(
         "phone": {
             "exact_mobile": _w(0.85, 0.0005),
             "exact_fixed": _w(0.45, 0.02),
+            "different_kind": _w(0.1, 0.2),
             "different": _w(0.1, 0.98),
         },
         "email": {
@@ -262,7 +263,7 @@ _SAME_COMPANY = ("uscc_equal", "core_equal", "core_similar")
 _PEOPLE = ("lead", "contact")
 # Namesakes in one town are common: the model alone decides only when no phone or
 # mailbox the two records both have disagrees.
-_NO_CONTACT_DISAGREES = ("exact_mobile", "exact_fixed", MISSING)
+_NO_CONTACT_DISAGREES = ("exact_mobile", "exact_fixed", "different_kind", MISSING)
 _NO_MAIL_DISAGREES = ("exact", "same_key", MISSING)
 
 

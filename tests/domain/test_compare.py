@@ -23,6 +23,22 @@ CASES = [
     ("phone", {"phone": ("13800138001",)}, {"phone": ("+86 138 0013 8001",)}, "exact_mobile"),
     ("phone", {"phone": ("010-88886666",)}, {"phone": ("(010) 8888 6666",)}, "exact_fixed"),
     ("phone", {"phone": ("13800138001",)}, {"phone": ("13900139002",)}, "different"),
+    # A person's mobile beside the company's switchboard is no disagreement of two mobiles.
+    ("phone", {"phone": ("13800138001",)}, {"phone": ("010-88886666",)}, "different_kind"),
+    (
+        "phone",
+        {"phone": ("010-88886666",)},
+        {"phone": ("13800138001", "13900139002")},
+        "different_kind",
+    ),
+    (
+        "phone",
+        {"phone": ("010-88886666", "13900139002")},
+        {"phone": ("13800138001",)},
+        "different",
+    ),
+    # North American numbers cannot be told apart: two of them simply differ.
+    ("phone", {"phone": ("+1 512 771 1201",)}, {"phone": ("+1 512 729 2274",)}, "different"),
     # North American numbers cannot be told mobile or fixed; an extension on either side
     # makes the shared number a switchboard.
     ("phone", {"phone": ("+1 512 771 1201",)}, {"phone": ("+1 (512) 771-1201",)}, "exact_mobile"),

@@ -242,3 +242,14 @@ def test_a_rare_name_at_one_company_with_another_mobile_is_still_a_review() -> N
     counts = dict.fromkeys(blocking_keys(new), 1)
     decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
     assert decision.matches[0].rule == "name_and_company"
+
+
+def test_a_rare_name_at_one_company_with_a_mobile_beside_a_switchboard_is_sure() -> None:
+    """One record has the person's mobile, the other the company's switchboard: the two
+    numbers do not disagree, so the counts decide as if neither had a phone."""
+    new = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("13971824503",))
+    old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("0755-89458577",))
+    counts = dict.fromkeys(blocking_keys(new), 1)
+    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    assert decision.matches[0].levels["phone"].level == "different_kind"
+    assert decision.matches[0].rule == "name_company_certain"
