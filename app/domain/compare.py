@@ -67,7 +67,9 @@ def compare(
     """Levels of every field present on both sides.
 
     `attributes` names the typed custom fields; `identities` those among them that
-    identify a person outright, whose best level is also reported as `identity`.
+    identify a person outright, whose best level is also reported as `identity`. The best
+    level of the date attributes is also reported as `date`, so the default rules can ask
+    for one without knowing the tenant's field names.
     """
     found: dict[str, Level] = {}
     for name, comparator in _COMPARATORS.items():
@@ -78,9 +80,11 @@ def compare(
         level = _attribute(a.attributes.get(name), b.attributes.get(name), kind)
         if level is not None:
             found[f"attributes.{name}"] = level
-    levels = [found[f"attributes.{n}"] for n in identities if f"attributes.{n}" in found]
-    if levels:
-        found["identity"] = max(levels, key=lambda lv: _IDENTITY_ORDER[lv.level])
+    dates = [n for n, kind in (attributes or {}).items() if kind == "date"]
+    for field, names in (("identity", identities), ("date", dates)):
+        levels = [found[f"attributes.{n}"] for n in names if f"attributes.{n}" in found]
+        if levels:
+            found[field] = max(levels, key=lambda lv: _IDENTITY_ORDER[lv.level])
     return found
 
 
@@ -175,7 +179,7 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return Level("initials", similarity)
     if _half_agrees(a.name_key, b.name_key):
         return Level("partial", similarity)
-    return Level("different", similarity)
+    return Level(_one_part(a, b) or "different", similarity)
 
 
 def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
@@ -191,6 +195,37 @@ def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
     straight = _jw(first_a, first_b) + _jw(last_a, last_b)
     crossed = _jw(first_a, last_b) + _jw(last_a, first_b)
     return max(straight, crossed) / 2
+
+
+def _one_part(a: NormalizedLead, b: NormalizedLead) -> str | None:
+    """One name part agrees and the other does not: `given_only` (Olivia Wheatley / Olivia
+    Winfield: a family name changed) or `family_only` (Tate / Jack Broadby: relatives, or a
+    given name replaced), None when neither part agrees.
+
+    Agreeing given names count only when both records' order is known; a Latin name that
+    reads as pinyin (Zhang Wei) may be written family name first, so there, and when the
+    agreeing parts sit crossed, the agreement is read as the weaker `family_only`.
+    """
+    if not (a.first_name and a.last_name and b.first_name and b.last_name):
+        return None
+    first_a, last_a = a.first_name.casefold(), a.last_name.casefold()
+    first_b, last_b = b.first_name.casefold(), b.last_name.casefold()
+    if _part_agrees(last_a, last_b):
+        return "family_only"
+    if _part_agrees(first_a, first_b):
+        return "given_only" if _order_known(a) and _order_known(b) else "family_only"
+    if _part_agrees(first_a, last_b) or _part_agrees(last_a, first_b):
+        return "family_only"
+    return None
+
+
+def _part_agrees(a: str, b: str) -> bool:
+    return a == b or nickname_root(a) == nickname_root(b) or _jw(a, b) >= NAME_SIMILAR
+
+
+def _order_known(lead: NormalizedLead) -> bool:
+    """Which part is the family name: in Han script always, in Latin unless it reads as pinyin."""
+    return lead.name_script == "han" or (lead.name_script == "latin" and not lead.name_pinyin)
 
 
 def _jw(a: str, b: str) -> float:

@@ -33,12 +33,23 @@ FIELD_LEVELS: dict[str, tuple[str, ...]] = {
         "different",
         "uscc_different",
     ),
-    "name": ("exact", "nickname", "cross_script", "similar", "initials", "partial", "different"),
+    "name": (
+        "exact",
+        "nickname",
+        "cross_script",
+        "similar",
+        "initials",
+        "partial",
+        "given_only",
+        "family_only",
+        "different",
+    ),
     "website": _TEXT_LEVELS,
     "address": ("exact", "similar", "different"),
     "city": ("equal", "similar", "different"),
     "postcode": ("equal", "one_edit", "different"),
     "identity": ("exact", "one_edit", "different"),
+    "date": ("exact", "one_edit", "different"),
 }
 ATTRIBUTE_LEVELS: dict[str, tuple[str, ...]] = {
     "date": ("exact", "one_edit", "different"),
@@ -230,7 +241,9 @@ DEFAULT_MODEL = MatchModel(
             "similar": _w(0.06, 0.003),
             "initials": _w(0.02, 0.003),
             "partial": _w(0.05, 0.01),
-            "different": _w(0.02, 0.99),
+            "given_only": _w(0.02, 0.01),
+            "family_only": _w(0.02, 0.05),
+            "different": _w(0.02, 0.94),
         },
         "website": {"equal": _w(0.7, 0.05), "different": _w(0.3, 0.95)},
         "address": {
@@ -374,6 +387,19 @@ DEFAULT_RULES = (
         {
             "name": _SAME_NAME,
             "company": _SAME_COMPANY,
+            "phone": _NO_CONTACT_DISAGREES,
+            "email": _NO_MAIL_DISAGREES,
+        },
+        0.999,
+    ),
+    # A family name changed (marriage): the given name, a date attribute (a birth date) and
+    # the model agree. Relatives share a family name, not a given name and a birth date; a
+    # family name alone agreeing (twins share the date too) stays apart.
+    _people_duplicate(
+        "given_name_and_date",
+        {
+            "name": ("given_only",),
+            "date": ("exact",),
             "phone": _NO_CONTACT_DISAGREES,
             "email": _NO_MAIL_DISAGREES,
         },

@@ -102,6 +102,21 @@ CASES = [
         "partial",
     ),
     ("name", {"name": "张伟"}, {"name": "李娜"}, "different"),
+    # One part agrees, the other does not: a family name changed, or relatives.
+    ("name", {"name": "Olivia Wheatley"}, {"name": "Olivia Winfield"}, "given_only"),
+    ("name", {"name": "Liz Reid"}, {"name": "Elizabeth Luchko"}, "given_only"),
+    ("name", {"name": "张伟"}, {"name": "李伟"}, "given_only"),
+    ("name", {"name": "Tate Broaby"}, {"name": "Jack Broadby"}, "family_only"),
+    ("name", {"name": "张伟"}, {"name": "张娜"}, "family_only"),
+    # Pinyin may be written family name first, and crossed parts say nothing of which part
+    # agrees: the weaker reading.
+    ("name", {"name": "Zhang Wei"}, {"name": "Zhang Min"}, "family_only"),
+    (
+        "name",
+        {"first_name": "Rawlings", "last_name": "Lacjlan"},
+        {"first_name": "Andrew", "last_name": "Rawlings"},
+        "family_only",
+    ),
     ("website", {"website": "www.x-corp.com"}, {"email": ("li@x-corp.com",)}, "equal"),
     ("website", {"website": "x-corp.com"}, {"website": "y-corp.com"}, "different"),
     ("address", {"address": "北京市海淀区知春路1号"}, {"address": "海淀区知春路 1 号"}, "exact"),
@@ -155,3 +170,13 @@ def test_identity_is_the_best_level_of_the_identity_attributes() -> None:
     found = compare(left, right, types, identities=("unionid", "member"))
     assert found["identity"].level == "exact"
     assert "identity" not in compare(left, right, types)
+
+
+def test_date_is_the_best_level_of_the_date_attributes() -> None:
+    """Rules may ask for a date agreeing without naming the tenant's field."""
+    a = {"attributes": {"dob": "1956-04-09", "joined": "2020-01-01"}}
+    b = {"attributes": {"dob": "19560409", "joined": "2024-05-06"}}
+    left, _ = normalize_lead(RawLead(**a), "CN")
+    right, _ = normalize_lead(RawLead(**b), "CN")
+    assert compare(left, right, {"dob": "date", "joined": "date"})["date"].level == "exact"
+    assert "date" not in compare(left, right, {"dob": "id", "joined": "string"})

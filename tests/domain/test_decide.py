@@ -190,6 +190,24 @@ def test_an_identity_attribute_decides_with_nothing_else_in_common() -> None:
     assert decide_pair(a, {**b, "attributes": {"unionid": "x9_other"}}, policy)[0] == "unique"
 
 
+DOB = Policy.model_validate({"attributes": {"dob": {"type": "date"}}})
+HOME = {"address": "5 Crisp Circuit", "city": "Lake Clarendon", "postcode": "4575"}
+
+
+def test_a_changed_family_name_with_the_birth_date_and_home_is_a_duplicate() -> None:
+    a = {"name": "Olivia Wheatley", **HOME, "attributes": {"dob": "19421007"}}
+    b = {"name": "Olivia Winfield", **HOME, "attributes": {"dob": "19421007"}}
+    assert decide_pair(a, b, DOB) == ("duplicate", "given_name_and_date")
+    assert decide_pair(a, {**b, "attributes": {"dob": "19700101"}}, DOB)[0] == "unique"
+
+
+def test_relatives_sharing_a_family_name_home_and_birth_date_stay_apart() -> None:
+    """Twins: a family name, a home and a birth date in common are not one person."""
+    a = {"name": "Tate Broadby", **HOME, "attributes": {"dob": "19421007"}}
+    b = {"name": "Jack Broadby", **HOME, "attributes": {"dob": "19421007"}}
+    assert decide_pair(a, b, DOB) == ("unique", None)
+
+
 def test_a_lead_matching_a_customer_account_is_unique_but_reported() -> None:
     account = lead(entity="account", company="北京字节跳动科技有限公司", website="bytedance.com")
     person = lead(name="李娜", company="字节跳动科技有限公司", email=("li.na@bytedance.com",))
