@@ -18,6 +18,7 @@ from rapidfuzz.fuzz import token_set_ratio
 from app.domain import junk
 from app.domain.person import nickname_root
 from app.domain.types import NormalizedLead
+from app.domain.website import domain_of_email
 
 MISSING = "missing"
 NAME_SIMILAR = 0.92
@@ -134,7 +135,26 @@ def _email(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     locals_a = {e.partition("@")[0] for e in a.email}
     if locals_a & {e.partition("@")[0] for e in b.email}:
         return _SAME_LOCAL
-    return _DIFFERENT
+    return _DIFFERENT_KIND if _work_and_personal(a, b) else _DIFFERENT
+
+
+def _work_and_personal(a: NormalizedLead, b: NormalizedLead) -> bool:
+    """One side gives only company mailboxes, the other only free-mail ones: a person's work
+    and personal addresses, as often one person's as two people's, so they do not disagree
+    the way two work addresses do."""
+    kinds = [frozenset(_at_company(e, lead) for e in lead.email) for lead in (a, b)]
+    return {frozenset({True}), frozenset({False})} == set(kinds)
+
+
+def _at_company(address: str, lead: NormalizedLead) -> bool:
+    """Whether the address is at a company's domain (the lead's `email_domains` leave free
+    and throwaway mail out)."""
+    return _registrable(address.rpartition("@")[2]) in lead.email_domains
+
+
+@lru_cache(maxsize=65536)
+def _registrable(domain: str) -> str | None:
+    return domain_of_email(domain)
 
 
 def _company(a: NormalizedLead, b: NormalizedLead) -> Level | None:

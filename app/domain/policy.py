@@ -24,7 +24,7 @@ AttributeType = Literal["date", "id", "string", "number"]
 _TEXT_LEVELS = ("equal", "different")
 FIELD_LEVELS: dict[str, tuple[str, ...]] = {
     "phone": ("exact_mobile", "exact_fixed", "different_kind", "different"),
-    "email": ("exact", "same_key", "same_local", "different"),
+    "email": ("exact", "same_key", "same_local", "different_kind", "different"),
     "company": (
         "uscc_equal",
         "core_equal",
@@ -224,6 +224,7 @@ DEFAULT_MODEL = MatchModel(
             "exact": _w(0.8, 0.0002),
             "same_key": _w(0.06, 0.0001),
             "same_local": _w(0.04, 0.002),
+            "different_kind": _w(0.1, 0.2),
             "different": _w(0.1, 0.998),
         },
         "company": {
@@ -277,7 +278,7 @@ _PEOPLE = ("lead", "contact")
 # Namesakes in one town are common: the model alone decides only when no phone or
 # mailbox the two records both have disagrees.
 _NO_CONTACT_DISAGREES = ("exact_mobile", "exact_fixed", "different_kind", MISSING)
-_NO_MAIL_DISAGREES = ("exact", "same_key", MISSING)
+_NO_MAIL_DISAGREES = ("exact", "same_key", "different_kind", MISSING)
 
 
 # The defaults follow how Chinese CRMs configure 查重: contact points and names first, then a

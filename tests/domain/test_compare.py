@@ -58,6 +58,16 @@ CASES = [
     ("email", {"email": ("j.doe+a@gmail.com",)}, {"email": ("jdoe@gmail.com",)}, "same_key"),
     ("email", {"email": ("jdoe@x-corp.com",)}, {"email": ("jdoe@y-corp.com",)}, "same_local"),
     ("email", {"email": ("a@x-corp.com",)}, {"email": ("b@x-corp.com",)}, "different"),
+    # A work mailbox beside a free-mail one: a person's two addresses as often as two people's.
+    ("email", {"email": ("li.na@x-corp.com",)}, {"email": ("lina83@qq.com",)}, "different_kind"),
+    ("email", {"email": ("lina83@qq.com",)}, {"email": ("na@mail.x-corp.com",)}, "different_kind"),
+    ("email", {"email": ("lina83@qq.com",)}, {"email": ("zw@163.com",)}, "different"),
+    (
+        "email",
+        {"email": ("lina83@qq.com", "li.na@x-corp.com")},
+        {"email": ("na.li@x-corp.com",)},
+        "different",
+    ),
     ("company", {"uscc": "91110108MA01C3D55X"}, {"uscc": "91110108MA01C3D55X"}, "uscc_equal"),
     (
         "company",

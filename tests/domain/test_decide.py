@@ -271,3 +271,17 @@ def test_a_rare_name_at_one_company_with_a_mobile_beside_a_switchboard_is_sure()
     decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
     assert decision.matches[0].levels["phone"].level == "different_kind"
     assert decision.matches[0].rule == "name_company_certain"
+
+
+def test_a_rare_name_at_one_company_with_a_work_and_a_personal_mailbox_is_sure() -> None:
+    new = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("ouyang@huacheng.cn",))
+    old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("nana1988@qq.com",))
+    counts = dict.fromkeys(blocking_keys(new), 1)
+    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    assert decision.matches[0].levels["email"].level == "different_kind"
+    assert decision.matches[0].rule == "name_company_certain"
+    other = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("nana.oy@huacheng.cn",))
+    decision = match(
+        new, [Stored("c", "lead", other)], DEFAULT_POLICY, Frequencies(counts, 100_000)
+    )
+    assert decision.matches[0].rule == "name_and_company"
