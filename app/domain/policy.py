@@ -361,6 +361,20 @@ DEFAULT_RULES = (
         },
         ("account",),
     ),
+    # An account whose name is missing or mistyped, on the company's own number, with
+    # nothing else that differs: the same company written twice.
+    _account_rule(
+        "same_account_phone",
+        {
+            "phone": _ANY_PHONE,
+            "company": ("core_similar", MISSING),
+            "website": ("equal", MISSING),
+            "city": ("equal", "similar", MISSING),
+            "postcode": ("equal", "one_edit", MISSING),
+            "address": ("exact", "similar", MISSING),
+        },
+        ("account",),
+    ),
     _account_review(
         "account_name_only", {"company": ("core_equal",), "website": ("equal", MISSING)}
     ),

@@ -96,6 +96,23 @@ PAIRS = [
         },
         ("possible_duplicate", "account_name_only"),
     ),
+    # An account without its name (or with a slip in it) on the company's own number.
+    (
+        {"entity": "account", "phone": ("022-6665-5842",), "city": "天津"},
+        {"entity": "account", "company": "腾丰贸易有限公司", "phone": ("（022）66655842",)},
+        ("duplicate", "same_account_phone"),
+    ),
+    (
+        {"entity": "account", "company": "Metidian Partners Limited", "phone": ("+442036445396",)},
+        {"entity": "account", "company": "Meridian Partners Ltd", "phone": ("+44 20 3644 5396",)},
+        ("duplicate", "same_account_phone"),
+    ),
+    # Two companies answering one number (a serviced office) stay apart.
+    (
+        {"entity": "account", "company": "腾丰贸易有限公司", "phone": ("022-6665-5842",)},
+        {"entity": "account", "company": "华信咨询有限公司", "phone": ("（022）66655842",)},
+        ("unique", None),
+    ),
 ]
 
 
