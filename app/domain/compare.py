@@ -18,11 +18,13 @@ from rapidfuzz.fuzz import token_set_ratio
 from app.domain import junk
 from app.domain.person import nickname_root
 from app.domain.types import NormalizedLead
+from app.domain.website import domain_of_email
 
 MISSING = "missing"
 NAME_SIMILAR = 0.92
 COMPANY_SIMILAR = 0.9
 ADDRESS_SIMILAR = 0.85
+CITY_SIMILAR = 0.9
 _MOBILE_KINDS = frozenset({"mobile", "fixed_line_or_mobile"})
 _IDENTITY_ORDER = {"exact": 2, "one_edit": 1, "different": 0}
 
@@ -43,6 +45,7 @@ _BRANCH_OF = Level("branch_of", 0.8)
 _CORE_EQUAL = Level("core_equal", 1.0)
 _CROSS_SCRIPT = Level("cross_script", 0.95)
 _DIFFERENT = Level("different", 0.0)
+_DIFFERENT_KIND = Level("different_kind", 0.0)
 _EQUAL = Level("equal", 1.0)
 _EXACT = Level("exact", 1.0)
 _EXACT_FIXED = Level("exact_fixed", 1.0)
@@ -65,7 +68,9 @@ def compare(
     """Levels of every field present on both sides.
 
     `attributes` names the typed custom fields; `identities` those among them that
-    identify a person outright, whose best level is also reported as `identity`.
+    identify a person outright, whose best level is also reported as `identity`. The best
+    level of the date attributes is also reported as `date`, so the default rules can ask
+    for one without knowing the tenant's field names.
     """
     found: dict[str, Level] = {}
     for name, comparator in _COMPARATORS.items():
@@ -76,9 +81,11 @@ def compare(
         level = _attribute(a.attributes.get(name), b.attributes.get(name), kind)
         if level is not None:
             found[f"attributes.{name}"] = level
-    levels = [found[f"attributes.{n}"] for n in identities if f"attributes.{n}" in found]
-    if levels:
-        found["identity"] = max(levels, key=lambda lv: _IDENTITY_ORDER[lv.level])
+    dates = [n for n, kind in (attributes or {}).items() if kind == "date"]
+    for field, names in (("identity", identities), ("date", dates)):
+        levels = [found[f"attributes.{n}"] for n in names if f"attributes.{n}" in found]
+        if levels:
+            found[field] = max(levels, key=lambda lv: _IDENTITY_ORDER[lv.level])
     return found
 
 
@@ -87,10 +94,26 @@ def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return None
     shared = {p for p in set(a.phone) & set(b.phone) if not _junk_phone(p)}
     if not shared:
-        return _DIFFERENT
+        return _DIFFERENT_KIND if _other_kinds(a, b) else _DIFFERENT
     if any(_mobile_on_both(p, a, b) for p in shared):
         return _EXACT_MOBILE
     return _EXACT_FIXED
+
+
+def _other_kinds(a: NormalizedLead, b: NormalizedLead) -> bool:
+    """One side gives only mobiles, the other only fixed lines: a person's own mobile and
+    the company's switchboard (or desk line) are two numbers of one person as often as of
+    two, so they do not disagree the way two mobiles do."""
+    kinds = [_mobile_kinds(lead) for lead in (a, b)]
+    return {frozenset({True}), frozenset({False})} == set(kinds)
+
+
+def _mobile_kinds(lead: NormalizedLead) -> frozenset[bool]:
+    """Which of mobile (True) and fixed (False) the lead's numbers are; empty when a number's
+    kind is unknown."""
+    if len(lead.phone_kinds) != len(lead.phone):
+        return frozenset()
+    return frozenset(kind in _MOBILE_KINDS for kind in lead.phone_kinds)
 
 
 def _mobile_on_both(phone: str, a: NormalizedLead, b: NormalizedLead) -> bool:
@@ -112,7 +135,26 @@ def _email(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     locals_a = {e.partition("@")[0] for e in a.email}
     if locals_a & {e.partition("@")[0] for e in b.email}:
         return _SAME_LOCAL
-    return _DIFFERENT
+    return _DIFFERENT_KIND if _work_and_personal(a, b) else _DIFFERENT
+
+
+def _work_and_personal(a: NormalizedLead, b: NormalizedLead) -> bool:
+    """One side gives only company mailboxes, the other only free-mail ones: a person's work
+    and personal addresses, as often one person's as two people's, so they do not disagree
+    the way two work addresses do."""
+    kinds = [frozenset(_at_company(e, lead) for e in lead.email) for lead in (a, b)]
+    return {frozenset({True}), frozenset({False})} == set(kinds)
+
+
+def _at_company(address: str, lead: NormalizedLead) -> bool:
+    """Whether the address is at a company's domain (the lead's `email_domains` leave free
+    and throwaway mail out)."""
+    return _registrable(address.rpartition("@")[2]) in lead.email_domains
+
+
+@lru_cache(maxsize=65536)
+def _registrable(domain: str) -> str | None:
+    return domain_of_email(domain)
 
 
 def _company(a: NormalizedLead, b: NormalizedLead) -> Level | None:
@@ -157,7 +199,7 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return Level("initials", similarity)
     if _half_agrees(a.name_key, b.name_key):
         return Level("partial", similarity)
-    return Level("different", similarity)
+    return Level(_one_part(a, b) or "different", similarity)
 
 
 def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
@@ -173,6 +215,37 @@ def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
     straight = _jw(first_a, first_b) + _jw(last_a, last_b)
     crossed = _jw(first_a, last_b) + _jw(last_a, first_b)
     return max(straight, crossed) / 2
+
+
+def _one_part(a: NormalizedLead, b: NormalizedLead) -> str | None:
+    """One name part agrees and the other does not: `given_only` (Olivia Wheatley / Olivia
+    Winfield: a family name changed) or `family_only` (Tate / Jack Broadby: relatives, or a
+    given name replaced), None when neither part agrees.
+
+    Agreeing given names count only when both records' order is known; a Latin name that
+    reads as pinyin (Zhang Wei) may be written family name first, so there, and when the
+    agreeing parts sit crossed, the agreement is read as the weaker `family_only`.
+    """
+    if not (a.first_name and a.last_name and b.first_name and b.last_name):
+        return None
+    first_a, last_a = a.first_name.casefold(), a.last_name.casefold()
+    first_b, last_b = b.first_name.casefold(), b.last_name.casefold()
+    if _part_agrees(last_a, last_b):
+        return "family_only"
+    if _part_agrees(first_a, first_b):
+        return "given_only" if _order_known(a) and _order_known(b) else "family_only"
+    if _part_agrees(first_a, last_b) or _part_agrees(last_a, first_b):
+        return "family_only"
+    return None
+
+
+def _part_agrees(a: str, b: str) -> bool:
+    return a == b or nickname_root(a) == nickname_root(b) or _jw(a, b) >= NAME_SIMILAR
+
+
+def _order_known(lead: NormalizedLead) -> bool:
+    """Which part is the family name: in Han script always, in Latin unless it reads as pinyin."""
+    return lead.name_script == "han" or (lead.name_script == "latin" and not lead.name_pinyin)
 
 
 def _jw(a: str, b: str) -> float:
@@ -239,16 +312,33 @@ def _address(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     return Level("similar" if similarity >= ADDRESS_SIMILAR else "different", similarity)
 
 
-def _equal_text(field: str) -> Callable[[NormalizedLead, NormalizedLead], Level | None]:
-    def comparator(a: NormalizedLead, b: NormalizedLead) -> Level | None:
-        left, right = getattr(a, field), getattr(b, field)
-        if not left or not right:
-            return None
-        if left.casefold() == right.casefold():
-            return _EQUAL
-        return Level("different", _ratio(left.casefold(), right.casefold()))
+def _city(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    """A city typed with a slip (`leeton` / `leetoh`, `brown hill` / `brownhill`) is `similar`,
+    not a disagreement; two towns' names (`上海` / `上饶`, `Newark` / `Newport`) stay apart."""
+    if not a.city or not b.city:
+        return None
+    left, right = a.city.casefold(), b.city.casefold()
+    if left == right:
+        return _EQUAL
+    similarity = _jw(left, right)
+    return Level("similar" if similarity >= CITY_SIMILAR else "different", similarity)
 
-    return comparator
+
+def _postcode(a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    """One digit wrong or two swapped (2612 / 2621) is `one_edit`: a typing slip, or the
+    next district's code, so it weighs little either way where `different` weighs against."""
+    if not a.postcode or not b.postcode:
+        return None
+    left, right = (_compact(p) for p in (a.postcode, b.postcode))
+    if left == right:
+        return _EQUAL
+    similarity = _ratio(left, right)
+    near = Levenshtein.distance(left, right) <= 1 or _transposed(left, right)
+    return Level("one_edit" if near else "different", similarity)
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 def _attribute(left: object, right: object, kind: str) -> Level | None:
@@ -298,6 +388,6 @@ _COMPARATORS: dict[str, Callable[[NormalizedLead, NormalizedLead], Level | None]
     "name": _name,
     "website": _website,
     "address": _address,
-    "city": _equal_text("city"),
-    "postcode": _equal_text("postcode"),
+    "city": _city,
+    "postcode": _postcode,
 }

@@ -3,6 +3,9 @@
 Namespaced `kind:value` so a phone never collides with an email. Each is cut to
 a bounded length, so the index column stays small whatever the input; a key
 that many records share (a switchboard, a common name) is capped by the store.
+
+A new kind of key meets only records stored (or updated) after it came: stored records
+keep the keys they were written with.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ def _keys(lead: NormalizedLead) -> Iterator[str]:
         yield f"addr:{lead.address_key}"
     if lead.postcode and lead.last_name:
         yield f"pn:{lead.postcode.casefold()}|{lead.last_name.casefold()}"
+    if lead.postcode and lead.first_name:
+        # As `pn:` for the family name: a person whose family name is mistyped or changed.
+        yield f"pg:{lead.postcode.casefold()}|{lead.first_name.casefold()}"
 
 
 def _companies(lead: NormalizedLead) -> tuple[str, ...]:
@@ -76,7 +82,7 @@ def _people(lead: NormalizedLead) -> tuple[str, ...]:
 # is counted by its pinyin when it has one, so 王伟 is counted with its homophones (汪伟,
 # 王薇): the count errs high, and a common value's weight errs low, never high. A company
 # is counted by its core and by its trade name. `nc:` and `pn:` keys count a pair of
-# values, not one, and say nothing of either's frequency.
+# values, not one, and say nothing of either's frequency; so do `pg:` keys.
 _VALUES: dict[str, tuple[str, Callable[[NormalizedLead], tuple[str, ...]]]] = {
     "name": ("name", _people),
     "company": ("co", _companies),

@@ -23,8 +23,8 @@ AttributeType = Literal["date", "id", "string", "number"]
 
 _TEXT_LEVELS = ("equal", "different")
 FIELD_LEVELS: dict[str, tuple[str, ...]] = {
-    "phone": ("exact_mobile", "exact_fixed", "different"),
-    "email": ("exact", "same_key", "same_local", "different"),
+    "phone": ("exact_mobile", "exact_fixed", "different_kind", "different"),
+    "email": ("exact", "same_key", "same_local", "different_kind", "different"),
     "company": (
         "uscc_equal",
         "core_equal",
@@ -33,12 +33,23 @@ FIELD_LEVELS: dict[str, tuple[str, ...]] = {
         "different",
         "uscc_different",
     ),
-    "name": ("exact", "nickname", "cross_script", "similar", "initials", "partial", "different"),
+    "name": (
+        "exact",
+        "nickname",
+        "cross_script",
+        "similar",
+        "initials",
+        "partial",
+        "given_only",
+        "family_only",
+        "different",
+    ),
     "website": _TEXT_LEVELS,
     "address": ("exact", "similar", "different"),
-    "city": _TEXT_LEVELS,
-    "postcode": _TEXT_LEVELS,
+    "city": ("equal", "similar", "different"),
+    "postcode": ("equal", "one_edit", "different"),
     "identity": ("exact", "one_edit", "different"),
+    "date": ("exact", "one_edit", "different"),
 }
 ATTRIBUTE_LEVELS: dict[str, tuple[str, ...]] = {
     "date": ("exact", "one_edit", "different"),
@@ -206,12 +217,14 @@ DEFAULT_MODEL = MatchModel(
         "phone": {
             "exact_mobile": _w(0.85, 0.0005),
             "exact_fixed": _w(0.45, 0.02),
+            "different_kind": _w(0.1, 0.2),
             "different": _w(0.1, 0.98),
         },
         "email": {
             "exact": _w(0.8, 0.0002),
             "same_key": _w(0.06, 0.0001),
             "same_local": _w(0.04, 0.002),
+            "different_kind": _w(0.1, 0.2),
             "different": _w(0.1, 0.998),
         },
         "company": {
@@ -229,7 +242,9 @@ DEFAULT_MODEL = MatchModel(
             "similar": _w(0.06, 0.003),
             "initials": _w(0.02, 0.003),
             "partial": _w(0.05, 0.01),
-            "different": _w(0.02, 0.99),
+            "given_only": _w(0.02, 0.01),
+            "family_only": _w(0.02, 0.05),
+            "different": _w(0.02, 0.94),
         },
         "website": {"equal": _w(0.7, 0.05), "different": _w(0.3, 0.95)},
         "address": {
@@ -237,8 +252,12 @@ DEFAULT_MODEL = MatchModel(
             "similar": _w(0.25, 0.01),
             "different": _w(0.15, 0.985),
         },
-        "city": {"equal": _w(0.9, 0.2), "different": _w(0.1, 0.8)},
-        "postcode": {"equal": _w(0.85, 0.02), "different": _w(0.15, 0.98)},
+        "city": {"equal": _w(0.9, 0.2), "similar": _w(0.04, 0.01), "different": _w(0.06, 0.79)},
+        "postcode": {
+            "equal": _w(0.85, 0.02),
+            "one_edit": _w(0.05, 0.03),
+            "different": _w(0.1, 0.95),
+        },
     },
 )
 
@@ -258,8 +277,8 @@ _SAME_COMPANY = ("uscc_equal", "core_equal", "core_similar")
 _PEOPLE = ("lead", "contact")
 # Namesakes in one town are common: the model alone decides only when no phone or
 # mailbox the two records both have disagrees.
-_NO_CONTACT_DISAGREES = ("exact_mobile", "exact_fixed", MISSING)
-_NO_MAIL_DISAGREES = ("exact", "same_key", MISSING)
+_NO_CONTACT_DISAGREES = ("exact_mobile", "exact_fixed", "different_kind", MISSING)
+_NO_MAIL_DISAGREES = ("exact", "same_key", "different_kind", MISSING)
 
 
 # The defaults follow how Chinese CRMs configure 查重: contact points and names first, then a
@@ -342,6 +361,20 @@ DEFAULT_RULES = (
         },
         ("account",),
     ),
+    # An account whose name is missing or mistyped, on the company's own number, with
+    # nothing else that differs: the same company written twice.
+    _account_rule(
+        "same_account_phone",
+        {
+            "phone": _ANY_PHONE,
+            "company": ("core_similar", MISSING),
+            "website": ("equal", MISSING),
+            "city": ("equal", "similar", MISSING),
+            "postcode": ("equal", "one_edit", MISSING),
+            "address": ("exact", "similar", MISSING),
+        },
+        ("account",),
+    ),
     _account_review(
         "account_name_only", {"company": ("core_equal",), "website": ("equal", MISSING)}
     ),
@@ -369,6 +402,19 @@ DEFAULT_RULES = (
         {
             "name": _SAME_NAME,
             "company": _SAME_COMPANY,
+            "phone": _NO_CONTACT_DISAGREES,
+            "email": _NO_MAIL_DISAGREES,
+        },
+        0.999,
+    ),
+    # A family name changed (marriage): the given name, a date attribute (a birth date) and
+    # the model agree. Relatives share a family name, not a given name and a birth date; a
+    # family name alone agreeing (twins share the date too) stays apart.
+    _people_duplicate(
+        "given_name_and_date",
+        {
+            "name": ("given_only",),
+            "date": ("exact",),
             "phone": _NO_CONTACT_DISAGREES,
             "email": _NO_MAIL_DISAGREES,
         },

@@ -11,9 +11,10 @@ async def test_defaults_until_a_tenant_sets_its_own(client: httpx.AsyncClient) -
     body = (await client.get("/v1/config")).json()
     assert body["version"] == 0
     names = [r["name"] for r in body["policy"]["rules"]]
-    assert names[:4] == [
+    assert names[:5] == [
         "same_account_id",
         "same_account_name",
+        "same_account_phone",
         "account_name_only",
         "existing_account",
     ]

@@ -96,6 +96,23 @@ PAIRS = [
         },
         ("possible_duplicate", "account_name_only"),
     ),
+    # An account without its name (or with a slip in it) on the company's own number.
+    (
+        {"entity": "account", "phone": ("022-6665-5842",), "city": "天津"},
+        {"entity": "account", "company": "腾丰贸易有限公司", "phone": ("（022）66655842",)},
+        ("duplicate", "same_account_phone"),
+    ),
+    (
+        {"entity": "account", "company": "Metidian Partners Limited", "phone": ("+442036445396",)},
+        {"entity": "account", "company": "Meridian Partners Ltd", "phone": ("+44 20 3644 5396",)},
+        ("duplicate", "same_account_phone"),
+    ),
+    # Two companies answering one number (a serviced office) stay apart.
+    (
+        {"entity": "account", "company": "腾丰贸易有限公司", "phone": ("022-6665-5842",)},
+        {"entity": "account", "company": "华信咨询有限公司", "phone": ("（022）66655842",)},
+        ("unique", None),
+    ),
 ]
 
 
@@ -190,6 +207,24 @@ def test_an_identity_attribute_decides_with_nothing_else_in_common() -> None:
     assert decide_pair(a, {**b, "attributes": {"unionid": "x9_other"}}, policy)[0] == "unique"
 
 
+DOB = Policy.model_validate({"attributes": {"dob": {"type": "date"}}})
+HOME = {"address": "5 Crisp Circuit", "city": "Lake Clarendon", "postcode": "4575"}
+
+
+def test_a_changed_family_name_with_the_birth_date_and_home_is_a_duplicate() -> None:
+    a = {"name": "Olivia Wheatley", **HOME, "attributes": {"dob": "19421007"}}
+    b = {"name": "Olivia Winfield", **HOME, "attributes": {"dob": "19421007"}}
+    assert decide_pair(a, b, DOB) == ("duplicate", "given_name_and_date")
+    assert decide_pair(a, {**b, "attributes": {"dob": "19700101"}}, DOB)[0] == "unique"
+
+
+def test_relatives_sharing_a_family_name_home_and_birth_date_stay_apart() -> None:
+    """Twins: a family name, a home and a birth date in common are not one person."""
+    a = {"name": "Tate Broadby", **HOME, "attributes": {"dob": "19421007"}}
+    b = {"name": "Jack Broadby", **HOME, "attributes": {"dob": "19421007"}}
+    assert decide_pair(a, b, DOB) == ("unique", None)
+
+
 def test_a_lead_matching_a_customer_account_is_unique_but_reported() -> None:
     account = lead(entity="account", company="北京字节跳动科技有限公司", website="bytedance.com")
     person = lead(name="李娜", company="字节跳动科技有限公司", email=("li.na@bytedance.com",))
@@ -241,4 +276,29 @@ def test_a_rare_name_at_one_company_with_another_mobile_is_still_a_review() -> N
     old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("13760582914",))
     counts = dict.fromkeys(blocking_keys(new), 1)
     decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    assert decision.matches[0].rule == "name_and_company"
+
+
+def test_a_rare_name_at_one_company_with_a_mobile_beside_a_switchboard_is_sure() -> None:
+    """One record has the person's mobile, the other the company's switchboard: the two
+    numbers do not disagree, so the counts decide as if neither had a phone."""
+    new = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("13971824503",))
+    old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("0755-89458577",))
+    counts = dict.fromkeys(blocking_keys(new), 1)
+    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    assert decision.matches[0].levels["phone"].level == "different_kind"
+    assert decision.matches[0].rule == "name_company_certain"
+
+
+def test_a_rare_name_at_one_company_with_a_work_and_a_personal_mailbox_is_sure() -> None:
+    new = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("ouyang@huacheng.cn",))
+    old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("nana1988@qq.com",))
+    counts = dict.fromkeys(blocking_keys(new), 1)
+    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    assert decision.matches[0].levels["email"].level == "different_kind"
+    assert decision.matches[0].rule == "name_company_certain"
+    other = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("nana.oy@huacheng.cn",))
+    decision = match(
+        new, [Stored("c", "lead", other)], DEFAULT_POLICY, Frequencies(counts, 100_000)
+    )
     assert decision.matches[0].rule == "name_and_company"

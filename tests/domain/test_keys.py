@@ -26,6 +26,11 @@ SAME = [
     ({"website": "https://www.acme-widgets.com/about"}, {"email": ("jane@acme-widgets.com",)}),
     ({"name": "张伟", "company": "字节跳动"}, {"name": "Zhang Wei", "company": "字节跳动"}),
     ({"name": "Wei Zhang"}, {"name": "张伟"}),
+    # A family name replaced or mistyped: the given name and the postcode still meet.
+    (
+        {"first_name": "Bradley", "last_name": "Korbut", "postcode": "4205"},
+        {"first_name": "bradley", "last_name": "Koebut", "postcode": "4205"},
+    ),
 ]
 
 
@@ -38,6 +43,10 @@ DIFFERENT = [
     ({"phone": ("13800138001",)}, {"phone": ("13800138002",)}),
     ({"email": ("jane@qq.com",)}, {"email": ("john@qq.com",)}),
     ({"name": "张伟", "company": "字节跳动"}, {"name": "李娜", "company": "阿里巴巴"}),
+    (
+        {"first_name": "Bradley", "last_name": "Korbut", "postcode": "4205"},
+        {"first_name": "Bradley", "last_name": "Moody", "postcode": "2612"},
+    ),
 ]
 
 

@@ -49,7 +49,8 @@ def test_labels_hold_their_pairs() -> None:
     pairs = [{"phone": Level("exact_mobile", 1.0)}] * 10 + [{"phone": Level("different", 0.0)}] * 10
     labels: list[bool | None] = [True] * 10 + [False] * 10
     u = {"phone": {"exact_mobile": 0.01, "different": 0.99}}
-    start = MatchModel(prior=0.5, fields={"phone": dict(DEFAULT_MODEL.fields["phone"])})
+    shipped = DEFAULT_MODEL.fields["phone"]
+    start = MatchModel(prior=0.5, fields={"phone": {lv: shipped[lv] for lv in u["phone"]}})
     result = fit(pairs, labels, u, start)
     assert result.model.prior == 0.5
     assert result.model.fields["phone"]["exact_mobile"].m > 0.9
