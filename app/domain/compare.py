@@ -208,10 +208,10 @@ def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
     A typo in one part of `Lydia Mccarthy` moves a whole-string score more than it
     should, and forms filled in reverse put the family name first.
     """
-    if not (a.first_name and a.last_name and b.first_name and b.last_name):
+    parts = _name_parts(a, b)
+    if parts is None:
         return 0.0
-    first_a, last_a = a.first_name.casefold(), a.last_name.casefold()
-    first_b, last_b = b.first_name.casefold(), b.last_name.casefold()
+    first_a, last_a, first_b, last_b = parts
     straight = _jw(first_a, first_b) + _jw(last_a, last_b)
     crossed = _jw(first_a, last_b) + _jw(last_a, first_b)
     return max(straight, crossed) / 2
@@ -226,10 +226,10 @@ def _one_part(a: NormalizedLead, b: NormalizedLead) -> str | None:
     reads as pinyin (Zhang Wei) may be written family name first, so there, and when the
     agreeing parts sit crossed, the agreement is read as the weaker `family_only`.
     """
-    if not (a.first_name and a.last_name and b.first_name and b.last_name):
+    parts = _name_parts(a, b)
+    if parts is None:
         return None
-    first_a, last_a = a.first_name.casefold(), a.last_name.casefold()
-    first_b, last_b = b.first_name.casefold(), b.last_name.casefold()
+    first_a, last_a, first_b, last_b = parts
     if _part_agrees(last_a, last_b):
         return "family_only"
     if _part_agrees(first_a, first_b):
@@ -237,6 +237,18 @@ def _one_part(a: NormalizedLead, b: NormalizedLead) -> str | None:
     if _part_agrees(first_a, last_b) or _part_agrees(last_a, first_b):
         return "family_only"
     return None
+
+
+def _name_parts(a: NormalizedLead, b: NormalizedLead) -> tuple[str, str, str, str] | None:
+    """Both records' given and family names, casefolded; None unless both have both."""
+    if not (a.first_name and a.last_name and b.first_name and b.last_name):
+        return None
+    return (
+        a.first_name.casefold(),
+        a.last_name.casefold(),
+        b.first_name.casefold(),
+        b.last_name.casefold(),
+    )
 
 
 def _part_agrees(a: str, b: str) -> bool:

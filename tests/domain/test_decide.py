@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from app.domain.decide import Decision
 from app.domain.keys import blocking_keys
 from app.domain.match import Stored, match, patch
 from app.domain.model import Frequencies
@@ -284,8 +285,7 @@ def test_a_rare_name_at_one_company_with_a_mobile_beside_a_switchboard_is_sure()
     numbers do not disagree, so the counts decide as if neither had a phone."""
     new = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("13971824503",))
     old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", phone=("0755-89458577",))
-    counts = dict.fromkeys(blocking_keys(new), 1)
-    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    decision = _with_rare_keys(new, old)
     assert decision.matches[0].levels["phone"].level == "different_kind"
     assert decision.matches[0].rule == "name_company_certain"
 
@@ -293,12 +293,16 @@ def test_a_rare_name_at_one_company_with_a_mobile_beside_a_switchboard_is_sure()
 def test_a_rare_name_at_one_company_with_a_work_and_a_personal_mailbox_is_sure() -> None:
     new = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("ouyang@huacheng.cn",))
     old = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("nana1988@qq.com",))
-    counts = dict.fromkeys(blocking_keys(new), 1)
-    decision = match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+    decision = _with_rare_keys(new, old)
     assert decision.matches[0].levels["email"].level == "different_kind"
     assert decision.matches[0].rule == "name_company_certain"
     other = lead(name="欧阳娜娜", company="深圳华诚电子有限公司", email=("nana.oy@huacheng.cn",))
-    decision = match(
-        new, [Stored("c", "lead", other)], DEFAULT_POLICY, Frequencies(counts, 100_000)
-    )
+    decision = _with_rare_keys(new, other)
     assert decision.matches[0].rule == "name_and_company"
+
+
+def _with_rare_keys(new: NormalizedLead, old: NormalizedLead) -> Decision:
+    """The decision on one candidate when each of the lead's keys is held by one record of
+    100,000: every agreeing value is rare."""
+    counts = dict.fromkeys(blocking_keys(new), 1)
+    return match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
