@@ -90,6 +90,11 @@ _CN_MOBILE_WRITTEN = re.compile(r"(?P<prefix>\+86|0086|86)?(?P<nsn>1[3-9]\d{9})"
 _SPACING = re.compile(r"[\s().\-]+")
 _CN_COUNTRY_CODE = 86
 
+# phonenumbers compiles its metadata patterns through `re`, whose cache of 512 patterns the
+# patterns of a few regions, ours and other libraries' overflow: a pattern dropped from it
+# was compiled again every few dozen leads. Kept for good, they are compiled once.
+phonenumbers.enable_pattern_cache()
+
 _MIN_DIGITS = 5  # fewer is a label, an extension or a line-block ending, never a whole number
 _MAX_DIGITS = 17  # 15 of E.164 plus a written 00 prefix
 _MIN_UNPREFIXED_INTERNATIONAL = 12

@@ -7,27 +7,25 @@ characters and odd spaces. Folding them once here keeps each field module small.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import opencc
 
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
-_SPACES = re.compile(r"\s+")
 
 
 def fold(value: str) -> str:
     """NFKC (full-width to half-width), drop control and format characters, collapse whitespace."""
     value = unicodedata.normalize("NFKC", value)
     if value.isprintable():  # no control or format character: the common case, in C
-        return _SPACES.sub(" ", value).strip()
+        return " ".join(value.split())
     if any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in value):
         value = "".join(
             " " if ch in "\t\n\r\v\f" else ch
             for ch in value
             if ch in "\t\n\r\v\f" or unicodedata.category(ch) not in _CONTROL_CATEGORIES
         )
-    return _SPACES.sub(" ", value).strip()
+    return " ".join(value.split())
 
 
 def clean_optional(value: str | None) -> str | None:
@@ -42,7 +40,10 @@ _T2S = opencc.OpenCC("t2s.json")
 
 
 def to_simplified(value: str) -> str:
-    """Traditional Chinese to simplified, so 張偉 and 张伟 compare equal."""
+    """Traditional Chinese to simplified, so 張偉 and 张伟 compare equal. ASCII text has nothing
+    to convert and skips the converter's fixed cost per call."""
+    if value.isascii():
+        return value
     converted: str = _T2S.convert(value)
     return converted
 
