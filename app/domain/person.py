@@ -104,8 +104,12 @@ _SPECIAL_LETTERS = str.maketrans(
 _UMLAUT_U = re.compile("u\u0308")
 
 
+@lru_cache(maxsize=PARSED_KEPT)
 def nickname_root(given: str) -> str:
-    """The canonical given name behind a nickname (Bob, Bobby -> robert); else the name folded."""
+    """The canonical given name behind a nickname (Bob, Bobby -> robert); else the name folded.
+
+    Kept by name: comparing name parts asks for it up to eight times per candidate pair, and
+    the same given names come back on every check."""
     folded = _latin_fold(given)
     return _NICKNAMES.get(folded, folded)
 
