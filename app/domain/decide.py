@@ -82,10 +82,57 @@ def fires(rule: MatchRule, lead_entity: str, item: Scored) -> bool:
 
 
 def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | None:
-    for rule in policy.rules:
-        if fires(rule, lead_entity, item):
-            return rule
-    return None
+    """Which rule fires depends only on the entities, the levels of the fields the rules
+    name and which probability bounds are reached: a check tries every rule on each of
+    its candidates, and most candidates repeat a signature seen before, so the answer is
+    kept per signature."""
+    memo = _memo(policy)
+    levels = item.levels
+    signature = (
+        lead_entity,
+        item.candidate_entity,
+        tuple(levels[f].level if f in levels else MISSING for f in memo.fields),
+        tuple(item.probability >= bound for bound in memo.bounds),
+    )
+    if signature in memo.first:
+        return memo.first[signature]
+    found = next((rule for rule in policy.rules if fires(rule, lead_entity, item)), None)
+    if len(memo.first) < RULE_SIGNATURES_KEPT:
+        memo.first[signature] = found
+    return found
+
+
+RULE_SIGNATURES_KEPT = 4096
+POLICIES_KEPT = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleMemo:
+    fields: tuple[str, ...]
+    bounds: tuple[float, ...]
+    first: dict[tuple[object, ...], MatchRule | None]
+
+
+_MEMOS: dict[int, tuple[Policy, _RuleMemo]] = {}
+
+
+def _memo(policy: Policy) -> _RuleMemo:
+    """The policy's memo, by identity: the entry holds the policy, so its id is not reused
+    while the entry lives; a policy replaced by a new config version ages out."""
+    entry = _MEMOS.get(id(policy))
+    if entry is not None:
+        return entry[1]
+    if len(_MEMOS) >= POLICIES_KEPT:
+        _MEMOS.clear()
+    memo = _RuleMemo(
+        fields=tuple(dict.fromkeys(f for rule in policy.rules for f in rule.when)),
+        bounds=tuple(
+            sorted({r.min_probability for r in policy.rules if r.min_probability is not None})
+        ),
+        first={},
+    )
+    _MEMOS[id(policy)] = (policy, memo)
+    return memo
 
 
 def decide(lead_entity: str, scored: Iterable[Scored], policy: Policy) -> Decision:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from app.domain.decide import Decision
+from app.domain.compare import Level
+from app.domain.decide import Decision, Scored, fires, first_rule
 from app.domain.keys import blocking_keys
 from app.domain.match import Stored, match, patch
 from app.domain.model import Frequencies
@@ -306,3 +309,48 @@ def _with_rare_keys(new: NormalizedLead, old: NormalizedLead) -> Decision:
     100,000: every agreeing value is rare."""
     counts = dict.fromkeys(blocking_keys(new), 1)
     return match(new, [Stored("c", "lead", old)], DEFAULT_POLICY, Frequencies(counts, 100_000))
+
+
+_FIELDS = ("phone", "email", "name", "company", "city")
+_LEVELS = ("exact", "similar", "different", "exact_mobile", "exact_fixed", "partial")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dictionaries(st.sampled_from(_FIELDS), st.sampled_from(_LEVELS)),
+            st.floats(0, 1),
+            st.sampled_from(("lead", "contact", "account")),
+            st.sampled_from(("lead", "contact", "account")),
+        ),
+        max_size=30,
+    )
+)
+def test_the_rule_kept_for_a_signature_is_the_rule_the_loop_finds(
+    items: list[tuple[dict[str, str], float, str, str]],
+) -> None:
+    """Candidates repeat signatures within and across checks: the kept answer must be
+    what trying every rule in order gives, for every policy apart."""
+    bounded = Policy(
+        rules=[
+            MatchRule(name="sure", min_probability=0.9, decision="duplicate", action="block"),
+            MatchRule(
+                name="name",
+                when={"name": ("exact",)},
+                decision="possible_duplicate",
+                action="review",
+                candidate_entities=("lead",),
+            ),
+        ]
+    )
+    for policy in (DEFAULT_POLICY, bounded):
+        for levels, probability, lead_entity, candidate_entity in items:
+            scored = Scored(
+                "c",
+                candidate_entity,
+                {f: Level(lv, 1.0) for f, lv in levels.items()},
+                {},
+                probability,
+            )
+            expected = next((r for r in policy.rules if fires(r, lead_entity, scored)), None)
+            assert first_rule(policy, lead_entity, scored) == expected
