@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `leadgate serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadgate serve` binds.")
     db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per worker.")
+    db_read_pool_size: int = Field(
+        default=10,
+        ge=0,
+        description="PostgreSQL connections per worker, beside db_pool_size, for the lookup "
+        "of checks that register nothing (0: those go through the main pool).",
+    )
     gc_threshold: int = Field(
         default=20_000,
         ge=0,

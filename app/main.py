@@ -34,6 +34,7 @@ from app.api.tally import CheckTally
 from app.config import Settings
 from app.console import routes as console
 from app.store.engine import create_engine, is_sqlite
+from app.store.hot_reads import HotReads
 from app.store.live_counts import LiveCounts
 
 DESCRIPTION = """\
@@ -98,6 +99,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
 
     report_engine = _report_engine(settings, engine) if own_engine else engine
+    hot_reads = HotReads.of(
+        engine,
+        size=settings.db_read_pool_size,
+        timeout=settings.db_timeout,
+        statement_timeout=settings.db_statement_timeout,
+    )
     live_counts = LiveCounts()
     check_tally = CheckTally()
 
@@ -108,6 +115,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         yield
         await live_counts.settled()
         await check_tally.settled(engine)
+        if hot_reads is not None:
+            await hot_reads.close()
         if own_engine:
             await engine.dispose()
             if report_engine is not engine:
@@ -123,6 +132,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.settings = settings
     app.state.engine = engine
     app.state.report_engine = report_engine
+    app.state.hot_reads = hot_reads
     app.state.metrics = Metrics()
     app.state.policy_cache = PolicyCache()
     app.state.key_cache = KeyCache()

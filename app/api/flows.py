@@ -29,6 +29,7 @@ from app.store import (
     touchpoints,
 )
 from app.store.engine import reading, transaction
+from app.store.hot_reads import HotReads
 from app.store.ids import time_ordered_id
 from app.store.live_counts import LiveCounts
 from app.store.records import AuditEntry, Candidate, StoredLead
@@ -88,10 +89,22 @@ async def check(
     *,
     register: bool,
     live: LiveCounts,
+    reads: HotReads | None = None,
 ) -> CheckOutcome:
     """`live` counts the tenant's records for term-frequency adjustment, and learns of the
-    one this check registers."""
+    one this check registers. A check that registers nothing looks up its candidates on
+    `reads`, the hot-read pool, when there is one (PostgreSQL)."""
     prepared = normalize_only(incoming.lead, region, policy)
+    if reads is not None and not register:
+        records = await live.live_on(engine, tenant_id)
+        search = await index.find_candidates_read(
+            reads,
+            tenant_id,
+            prepared.keys,
+            limit=policy.max_candidates,
+            hot_key_cap=policy.hot_key_cap,
+        )
+        return _outcome(policy, prepared, search, records)
     async with (transaction if register else reading)(engine) as conn:
         records = await live.live(conn, tenant_id)
         outcome = await _check_in(
@@ -208,25 +221,34 @@ async def _conclude(
     `records` is the tenant's live records: with the search's key counts, how common the
     values the lead agrees on are.
     """
+    outcome = _outcome(policy, prepared, search, records)
+    if not register:
+        return outcome
+    decision, by_id = outcome.decision, outcome.candidates
+    sure = decision.decision == "duplicate"
+    group_id = by_id[decision.matches[0].candidate_id].group_id if sure else None
+    record = await _insert(conn, tenant_id, raw, prepared, group_id)
+    await touchpoints.add_touchpoint(
+        conn,
+        tenant_id,
+        record.group_id,
+        lead_id=record.id,
+        source=prepared.lead.source,
+        external_id=prepared.lead.external_id,
+    )
+    await _open_reviews(conn, tenant_id, record.id, decision)
+    return dataclasses.replace(outcome, stored=record)
+
+
+def _outcome(
+    policy: Policy, prepared: Normalized, search: index.CandidateSearch, records: int
+) -> CheckOutcome:
+    """The decision on the candidates found, nothing stored yet."""
     stored = [match.Stored(c.id, c.entity, c.lead) for c in search.candidates]
     frequencies = Frequencies(search.counts, records)
     decision = match.match(prepared.lead, stored, policy, frequencies)
     by_id = {c.id: c for c in search.candidates}
-    record = None
-    if register:
-        sure = decision.decision == "duplicate"
-        group_id = by_id[decision.matches[0].candidate_id].group_id if sure else None
-        record = await _insert(conn, tenant_id, raw, prepared, group_id)
-        await touchpoints.add_touchpoint(
-            conn,
-            tenant_id,
-            record.group_id,
-            lead_id=record.id,
-            source=prepared.lead.source,
-            external_id=prepared.lead.external_id,
-        )
-        await _open_reviews(conn, tenant_id, record.id, decision)
-    return CheckOutcome(prepared, decision, by_id, record, search.skipped)
+    return CheckOutcome(prepared, decision, by_id, None, search.skipped)
 
 
 async def _open_reviews(

@@ -80,15 +80,7 @@ def create_engine(
         engine = create_async_engine(url, connect_args={"timeout": busy}, hide_parameters=True)
         _configure_sqlite(engine, busy_timeout_ms=int(busy * 1000))
         return engine
-    connect_args: dict[str, Any] = {"timeout": timeout, "command_timeout": timeout * 6}
-    settings: dict[str, str] = {}
-    if statement_timeout is not None:
-        connect_args["command_timeout"] = statement_timeout + NETWORK_GRACE
-        settings["statement_timeout"] = str(int(statement_timeout * 1000))
-    if generic_plans:
-        settings["plan_cache_mode"] = "force_generic_plan"
-    if settings:
-        connect_args["server_settings"] = settings
+    connect_args = postgres_connect_args(timeout, statement_timeout, generic_plans)
     engine = create_async_engine(
         url,
         pool_size=pool_size,
@@ -100,6 +92,22 @@ def create_engine(
     )
     _ping_when_idle(engine)
     return engine
+
+
+def postgres_connect_args(
+    timeout: float, statement_timeout: float | None, generic_plans: bool
+) -> dict[str, Any]:
+    """asyncpg's connect arguments for these bounds, for the engine and the hot-read pool."""
+    connect_args: dict[str, Any] = {"timeout": timeout, "command_timeout": timeout * 6}
+    settings: dict[str, str] = {}
+    if statement_timeout is not None:
+        connect_args["command_timeout"] = statement_timeout + NETWORK_GRACE
+        settings["statement_timeout"] = str(int(statement_timeout * 1000))
+    if generic_plans:
+        settings["plan_cache_mode"] = "force_generic_plan"
+    if settings:
+        connect_args["server_settings"] = settings
+    return connect_args
 
 
 def _ping_when_idle(engine: AsyncEngine) -> None:
@@ -218,15 +226,33 @@ async def driver_fetch(conn: AsyncConnection, sql: str, *args: Any) -> list[Any]
     assert driver is not None
     try:
         rows: list[Any] = await driver.fetch(sql, *args)
+    except DRIVER_CONNECTION_ERRORS as exc:
+        await conn.invalidate(exc)
+        raise driver_error(exc) from exc
     except asyncpg.PostgresError as exc:
+        raise driver_error(exc) from exc
+    return rows
+
+
+# What asyncpg raises when the connection, not the statement, failed: the connection is
+# not to be used again. InternalClientError is a connection the server ended between two
+# statements, met before asyncpg noticed it closed.
+DRIVER_CONNECTION_ERRORS = (
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+    TimeoutError,
+)
+
+
+def driver_error(exc: BaseException) -> StoreUnavailable | StoreFailed:
+    """An asyncpg failure as the store's error: 503 for "not now", StoreFailed otherwise."""
+    if isinstance(exc, asyncpg.PostgresError):
         state = str(exc.sqlstate or "")
         if state.startswith(_RETRYABLE_CLASSES) or state in _RETRYABLE_CODES:
-            raise StoreUnavailable("the database did not answer in time") from exc
-        raise StoreFailed(type(exc).__name__) from exc
-    except (asyncpg.InterfaceError, OSError, TimeoutError) as exc:
-        await conn.invalidate(exc)
-        raise StoreUnavailable("the database is unreachable or did not answer in time") from exc
-    return rows
+            return StoreUnavailable("the database did not answer in time")
+        return StoreFailed(type(exc).__name__)
+    return StoreUnavailable("the database is unreachable or did not answer in time")
 
 
 async def ping(engine: AsyncEngine) -> None:

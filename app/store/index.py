@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.types import NormalizedLead, normalized_from_dict
 from app.store.engine import driver_fetch
+from app.store.hot_reads import HotReads
 from app.store.records import Candidate
 from app.store.tables import lead_key
 
@@ -140,7 +141,7 @@ async def find_candidates_many(
     A batch looks up its leads together this way; each search is what `find_candidates`
     would answer for that key set alone.
     """
-    pairs = [(i, key) for i, keys in enumerate(keysets) for key in dict.fromkeys(keys)]
+    pairs = _pairs(keysets)
     if not pairs:
         return [CandidateSearch([], (), {}) for _ in keysets]
     params: dict[str, Any] = {
@@ -160,6 +161,43 @@ async def find_candidates_many(
             _SQLITE_LOOKUP, params | {"pairs": orjson.dumps(pairs).decode()}
         )
         rows = result.all()
+    return _searches(rows, keysets, hot_key_cap)
+
+
+async def find_candidates_read(
+    reads: HotReads,
+    tenant_id: str,
+    keys: Sequence[str],
+    *,
+    limit: int = DEFAULT_CANDIDATE_LIMIT,
+    hot_key_cap: int = DEFAULT_HOT_KEY_CAP,
+) -> CandidateSearch:
+    """`find_candidates` on the hot-read pool (PostgreSQL), for a check that registers
+    nothing: the same statement, no SQLAlchemy connection around it."""
+    pairs = _pairs([keys])
+    if not pairs:
+        return CandidateSearch([], (), {})
+    rows = await reads.fetch(
+        _PG_LOOKUP,
+        tenant_id,
+        hot_key_cap + 1,
+        hot_key_cap,
+        limit,
+        NO_RECORD,
+        [i for i, _ in pairs],
+        [k for _, k in pairs],
+    )
+    return _searches(rows, [keys], hot_key_cap)[0]
+
+
+def _pairs(keysets: Sequence[Sequence[str]]) -> list[tuple[int, str]]:
+    return [(i, key) for i, keys in enumerate(keysets) for key in dict.fromkeys(keys)]
+
+
+def _searches(
+    rows: Sequence[Any], keysets: Sequence[Sequence[str]], hot_key_cap: int
+) -> list[CandidateSearch]:
+    """The lookup's rows as one search per key set: candidates in rank order, key counts."""
     found: list[list[Candidate]] = [[] for _ in keysets]
     counted: dict[str, int] = {}
     for i, lead_id, external_id, entity, group_id, normalized, shared, _rank in rows:

@@ -62,10 +62,27 @@ class LiveCounts:
         elif entry.expires <= now and is_sqlite(conn.engine):
             entry = _Entry(now + self.ttl, await leads.count_live(conn, tenant_id))
             self._entries[tenant_id] = entry
-        elif entry.expires <= now and tenant_id not in self._refreshing:
-            task = asyncio.create_task(self._refresh(conn.engine, tenant_id, entry.added))
-            self._refreshing[tenant_id] = task
+        else:
+            self._refresh_when_expired(conn.engine, tenant_id, entry, now)
         return entry.counted + entry.added
+
+    async def live_on(self, engine: AsyncEngine, tenant_id: str) -> int:
+        """`live` for a caller holding no connection (a check on the hot-read pool): one is
+        opened only for the tenant's first count, or on SQLite to count again in line."""
+        now = self.clock()
+        entry = self._entries.get(tenant_id)
+        if entry is None or (entry.expires <= now and is_sqlite(engine)):
+            async with reading(engine) as conn:
+                return await self.live(conn, tenant_id)
+        self._refresh_when_expired(engine, tenant_id, entry, now)
+        return entry.counted + entry.added
+
+    def _refresh_when_expired(
+        self, engine: AsyncEngine, tenant_id: str, entry: _Entry, now: float
+    ) -> None:
+        if entry.expires <= now and tenant_id not in self._refreshing:
+            task = asyncio.create_task(self._refresh(engine, tenant_id, entry.added))
+            self._refreshing[tenant_id] = task
 
     async def _first(self, conn: AsyncConnection, tenant_id: str) -> _Entry:
         """One count per tenant however many checks arrive at once (the others wait for it).

@@ -6,6 +6,10 @@ import math
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.config import Settings
+from tests.conftest import app_client
 
 ZHANG = {
     "external_id": "crm-1",
@@ -237,3 +241,24 @@ async def test_check_reports_the_same_issues_as_normalize(client: httpx.AsyncCli
     assert checked["issues"] == normalized["issues"]
     assert checked["valid"] is normalized["valid"] is False
     assert {"invalid_phone", "role_email", "invalid_uscc"} <= {i["code"] for i in checked["issues"]}
+
+
+async def test_a_check_answers_the_same_with_the_hot_read_pool_and_without(
+    client: httpx.AsyncClient, settings: Settings, engine: AsyncEngine
+) -> None:
+    """On PostgreSQL a check that registers nothing looks up on a pool of its own
+    (LEADGATE_DB_READ_POOL_SIZE); with it off, through the main pool: same answers."""
+    stored = [ZHANG, {"phone": "+86 13900139002", "name": "李娜"}, {"name": "王芳"}]
+    for lead in stored:
+        await check(client, lead, register=True)
+    asked = [*stored, {"phone": "139 0013 9002"}, {"email": "zhang.san@acme-widgets.cn"}]
+    with_pool = [await check(client, lead) for lead in asked]
+    async with app_client(settings.model_copy(update={"db_read_pool_size": 0}), engine) as off:
+        assert [await check(off, lead) for lead in asked] == with_pool
+    assert [r["decision"] for r in with_pool] == [
+        "duplicate",
+        "duplicate",
+        "possible_duplicate",  # a name alone
+        "duplicate",
+        "duplicate",
+    ]

@@ -88,3 +88,21 @@ async def test_a_count_past_the_timeout_falls_back_to_the_planner_s_estimate(
     await live.settled()
     async with transaction(engine) as conn:
         assert await live.live(conn, T) == 1
+
+
+async def test_without_a_connection_only_a_count_opens_one(engine: AsyncEngine) -> None:
+    """The hot-read path holds no connection: inside the TTL the count it gets is the kept
+    one; past it, SQLite counts in line and PostgreSQL in the background."""
+    clock = Clock()
+    live = LiveCounts(ttl=60, clock=clock)
+    await store(engine, "a", ["phone:1"])
+    assert await live.live_on(engine, T) == 1
+    await store(engine, "b", ["phone:2"])  # another replica's
+    assert await live.live_on(engine, T) == 1, "no count inside the TTL"
+    clock.now = 61
+    if is_sqlite(engine):
+        assert await live.live_on(engine, T) == 2
+    else:
+        assert await live.live_on(engine, T) == 1
+        await live.settled()
+        assert await live.live_on(engine, T) == 2

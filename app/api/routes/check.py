@@ -39,6 +39,7 @@ async def check_lead(
         caller.region(body.region),
         register=body.register_,
         live=request.app.state.live_counts,
+        reads=request.app.state.hot_reads,
     )
     request.app.state.metrics.skipped(outcome.skipped_keys)
     _tally(request, caller.tenant.id, [outcome], caller.engine)
