@@ -104,16 +104,20 @@ def _other_kinds(a: NormalizedLead, b: NormalizedLead) -> bool:
     """One side gives only mobiles, the other only fixed lines: a person's own mobile and
     the company's switchboard (or desk line) are two numbers of one person as often as of
     two, so they do not disagree the way two mobiles do."""
-    kinds = [_mobile_kinds(lead) for lead in (a, b)]
-    return {frozenset({True}), frozenset({False})} == set(kinds)
+    kinds = {_mobile_kinds(lead.phone_kinds, len(lead.phone)) for lead in (a, b)}
+    return kinds == _ONE_KIND_EACH
 
 
-def _mobile_kinds(lead: NormalizedLead) -> frozenset[bool]:
+_ONE_KIND_EACH = {frozenset({True}), frozenset({False})}
+
+
+@lru_cache(maxsize=4096)
+def _mobile_kinds(phone_kinds: tuple[str, ...], numbers: int) -> frozenset[bool]:
     """Which of mobile (True) and fixed (False) the lead's numbers are; empty when a number's
-    kind is unknown."""
-    if len(lead.phone_kinds) != len(lead.phone):
+    kind is unknown. Kept by kinds: a handful of combinations cover every lead."""
+    if len(phone_kinds) != numbers:
         return frozenset()
-    return frozenset(kind in _MOBILE_KINDS for kind in lead.phone_kinds)
+    return frozenset(kind in _MOBILE_KINDS for kind in phone_kinds)
 
 
 def _mobile_on_both(phone: str, a: NormalizedLead, b: NormalizedLead) -> bool:
@@ -142,14 +146,17 @@ def _work_and_personal(a: NormalizedLead, b: NormalizedLead) -> bool:
     """One side gives only company mailboxes, the other only free-mail ones: a person's work
     and personal addresses, as often one person's as two people's, so they do not disagree
     the way two work addresses do."""
-    kinds = [frozenset(_at_company(e, lead) for e in lead.email) for lead in (a, b)]
-    return {frozenset({True}), frozenset({False})} == set(kinds)
+    kinds = {_mailbox_kinds(lead.email, lead.email_domains) for lead in (a, b)}
+    return kinds == _ONE_KIND_EACH
 
 
-def _at_company(address: str, lead: NormalizedLead) -> bool:
-    """Whether the address is at a company's domain (the lead's `email_domains` leave free
-    and throwaway mail out)."""
-    return _registrable(address.rpartition("@")[2]) in lead.email_domains
+@lru_cache(maxsize=65536)
+def _mailbox_kinds(emails: tuple[str, ...], domains: tuple[str, ...]) -> frozenset[bool]:
+    """Which of company (True) and free or throwaway (False) mailboxes the lead gives (its
+    `email_domains` leave free and throwaway mail out). Kept by the lead's addresses: a
+    check compares its lead with every candidate, and a candidate comes back check after
+    check."""
+    return frozenset(_registrable(e.rpartition("@")[2]) in domains for e in emails)
 
 
 @lru_cache(maxsize=65536)
