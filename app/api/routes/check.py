@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import convert, flows
 from app.api.deps import CallerDep
+from app.api.hot_route import HotRoute
 from app.api.limits import MAX_BATCH, BodyTooLarge
 from app.api.schemas.check import CheckBatchRequest, CheckBatchResult, CheckRequest, CheckResult
 from app.api.schemas.error import responses
 from app.api.tally import CheckTally
 
-router = APIRouter(prefix="/v1", tags=["check"])
+router = APIRouter(prefix="/v1", tags=["check"], route_class=HotRoute)
 
 
 @router.post(

@@ -6,10 +6,11 @@ from fastapi import APIRouter
 
 from app.api import convert, flows
 from app.api.deps import CallerDep
+from app.api.hot_route import HotRoute
 from app.api.schemas.check import NormalizeRequest, NormalizeResult
 from app.api.schemas.error import responses
 
-router = APIRouter(prefix="/v1", tags=["normalize"])
+router = APIRouter(prefix="/v1", tags=["normalize"], route_class=HotRoute)
 
 
 @router.post(
