@@ -68,9 +68,7 @@ async def test_a_slow_statement_is_cancelled_at_the_timeout(reads: HotReads) -> 
     assert await reads.fetch("SELECT 1 AS one") == [(1,)]
 
 
-async def test_a_connection_the_server_ended_is_replaced(
-    pg: AsyncEngine, reads: HotReads
-) -> None:
+async def test_a_connection_the_server_ended_is_replaced(pg: AsyncEngine, reads: HotReads) -> None:
     """The ended connection either fails its next statement as StoreUnavailable (503) or,
     when asyncpg saw it close first, is replaced before use: never any other error."""
     pid = (await reads.fetch("SELECT pg_backend_pid()"))[0][0]
