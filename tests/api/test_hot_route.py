@@ -25,9 +25,12 @@ async def test_a_body_that_is_not_an_object_is_422(client: httpx.AsyncClient) ->
     assert response.json()["error"]["code"] == "invalid_field"
 
 
-async def test_no_key_is_401_before_a_bad_body_is_422(auth_client: ClientFactory) -> None:
+@pytest.mark.parametrize("path", ["/v1/check", "/v1/normalize", "/v1/score"])
+async def test_no_key_is_401_before_a_bad_body_is_422(
+    auth_client: ClientFactory, path: str
+) -> None:
     async with auth_client() as client:
-        response = await client.post("/v1/check", json={"lead": {"name": 5}})
+        response = await client.post(path, json={"lead": {"name": 5}})
     assert response.status_code == 401
 
 
