@@ -144,21 +144,15 @@ async def find_candidates_many(
     pairs = _pairs(keysets)
     if not pairs:
         return [CandidateSearch([], (), {}) for _ in keysets]
-    params: dict[str, Any] = {
-        "tenant": tenant_id,
-        "over": hot_key_cap + 1,
-        "cap": hot_key_cap,
-        "limit": limit,
-        "exclude": exclude or NO_RECORD,
-    }
+    params = _params(tenant_id, pairs, limit, hot_key_cap, exclude)
     if conn.dialect.name == "postgresql":
-        params |= {"leads": [i for i, _ in pairs], "keys": [k for _, k in pairs]}
         rows: Sequence[Any] = await driver_fetch(
             conn, _PG_LOOKUP, *(params[name] for name in _PG_PARAMS)
         )
     else:
+        sqlite_params = {k: v for k, v in params.items() if k not in ("leads", "keys")}
         result = await conn.execute(
-            _SQLITE_LOOKUP, params | {"pairs": orjson.dumps(pairs).decode()}
+            _SQLITE_LOOKUP, sqlite_params | {"pairs": orjson.dumps(pairs).decode()}
         )
         rows = result.all()
     return _searches(rows, keysets, hot_key_cap)
@@ -177,17 +171,28 @@ async def find_candidates_read(
     pairs = _pairs([keys])
     if not pairs:
         return CandidateSearch([], (), {})
-    rows = await reads.fetch(
-        _PG_LOOKUP,
-        tenant_id,
-        hot_key_cap + 1,
-        hot_key_cap,
-        limit,
-        NO_RECORD,
-        [i for i, _ in pairs],
-        [k for _, k in pairs],
-    )
+    params = _params(tenant_id, pairs, limit, hot_key_cap, None)
+    rows = await reads.fetch(_PG_LOOKUP, *(params[name] for name in _PG_PARAMS))
     return _searches(rows, [keys], hot_key_cap)[0]
+
+
+def _params(
+    tenant_id: str,
+    pairs: Sequence[tuple[int, str]],
+    limit: int,
+    hot_key_cap: int,
+    exclude: str | None,
+) -> dict[str, Any]:
+    """The lookup's parameters by name (`_PG_PARAMS` orders them for PostgreSQL)."""
+    return {
+        "tenant": tenant_id,
+        "over": hot_key_cap + 1,
+        "cap": hot_key_cap,
+        "limit": limit,
+        "exclude": exclude or NO_RECORD,
+        "leads": [i for i, _ in pairs],
+        "keys": [k for _, k in pairs],
+    }
 
 
 def _pairs(keysets: Sequence[Sequence[str]]) -> list[tuple[int, str]]:
