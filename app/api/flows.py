@@ -6,6 +6,8 @@ it in one transaction: a failure anywhere leaves nothing stored.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,18 +133,18 @@ async def check_batch(
 
     Leads are looked up a run at a time, one statement per run: a run ends before the
     first lead sharing a key with an earlier lead of the run, so every lead still meets
-    the ones registered before it (without register nothing is written, so only the
-    length bounds a run), and after LOOKUP_RUN leads, so one statement stays well inside
-    the statement timeout on a large index. Each lead's frequencies count the records
-    registered before it, as if it had been checked alone.
+    the ones registered before it, and after LOOKUP_RUN leads, so one statement stays well
+    inside the statement timeout on a large index. Each lead's frequencies count the
+    records registered before it, as if it had been checked alone.
     """
+    if not register:
+        return await _read_batch(engine, tenant_id, policy, batch, region, live=live)
     prepared = [normalize_only(item.lead, region, policy) for item in batch]
     outcomes: list[CheckOutcome] = []
-    async with (transaction if register else reading)(engine) as conn:
+    async with transaction(engine) as conn:
         records = await live.live(conn, tenant_id)
-        for run in _runs(prepared, register=register):
-            if register:
-                await index.lock_keys(conn, tenant_id, [k for i in run for k in prepared[i].keys])
+        for run in _runs(prepared):
+            await index.lock_keys(conn, tenant_id, [k for i in run for k in prepared[i].keys])
             searches = await index.find_candidates_many(
                 conn,
                 tenant_id,
@@ -158,7 +160,7 @@ async def check_batch(
                     batch[i].raw,
                     prepared[i],
                     search=search,
-                    register=register,
+                    register=True,
                     records=records,
                 )
                 records += 1 if outcome.stored else 0
@@ -167,13 +169,73 @@ async def check_batch(
     return outcomes
 
 
-def _runs(prepared: Sequence[Normalized], *, register: bool) -> list[list[int]]:
-    """Consecutive leads, split after LOOKUP_RUN of them and, when registering, before
-    each lead that shares a key with its run."""
+async def _read_batch(
+    engine: AsyncEngine,
+    tenant_id: str,
+    policy: Policy,
+    batch: Sequence[Incoming],
+    region: str,
+    *,
+    live: LiveCounts,
+) -> list[CheckOutcome]:
+    """A batch that registers nothing, a run of LOOKUP_RUN leads at a time, pipelined.
+
+    No run's lookup depends on an earlier run, so the database works on one run's lookup
+    while this process normalizes the next run and matches the one before: the batch
+    costs its CPU plus one lookup, not its CPU plus every lookup. One statement is in
+    flight at a time, on the one connection.
+    """
+    chunks = [batch[i : i + LOOKUP_RUN] for i in range(0, len(batch), LOOKUP_RUN)]
+    outcomes: list[CheckOutcome] = []
+    if not chunks:
+        return outcomes
+    async with reading(engine) as conn:
+        records = await live.live(conn, tenant_id)
+        current = [normalize_only(item.lead, region, policy) for item in chunks[0]]
+        pending = await _lookup_soon(conn, tenant_id, policy, current)
+        try:
+            for following in [*chunks[1:], None]:
+                after = [normalize_only(i.lead, region, policy) for i in following or ()]
+                searches = await pending
+                if following is not None:
+                    pending = await _lookup_soon(conn, tenant_id, policy, after)
+                outcomes += [
+                    _outcome(policy, one, search, records)
+                    for one, search in zip(current, searches, strict=True)
+                ]
+                current = after
+        finally:
+            if not pending.done():
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
+    return outcomes
+
+
+async def _lookup_soon(
+    conn: AsyncConnection, tenant_id: str, policy: Policy, prepared: Sequence[Normalized]
+) -> asyncio.Task[list[index.CandidateSearch]]:
+    """The run's lookup, started: sent to the database before this returns."""
+    task = asyncio.create_task(
+        index.find_candidates_many(
+            conn,
+            tenant_id,
+            [p.keys for p in prepared],
+            limit=policy.max_candidates,
+            hot_key_cap=policy.hot_key_cap,
+        )
+    )
+    await asyncio.sleep(0)
+    return task
+
+
+def _runs(prepared: Sequence[Normalized]) -> list[list[int]]:
+    """Consecutive leads, split after LOOKUP_RUN of them and before each lead that shares a
+    key with its run."""
     runs: list[list[int]] = []
     seen: set[str] = set()
     for i, item in enumerate(prepared):
-        if not runs or len(runs[-1]) >= LOOKUP_RUN or (register and seen.intersection(item.keys)):
+        if not runs or len(runs[-1]) >= LOOKUP_RUN or seen.intersection(item.keys):
             runs.append([])
             seen = set()
         runs[-1].append(i)

@@ -190,6 +190,33 @@ async def test_the_explanation_shows_a_common_name_weighing_less_than_a_rare_one
     assert common["score"] < rare["score"]
 
 
+async def test_a_long_batch_without_register_answers_each_lead_in_its_place(
+    client: httpx.AsyncClient,
+) -> None:
+    """A batch that registers nothing looks its runs up while it matches the run before:
+    every lead of every run still gets its own candidates, in input order."""
+    stored = [{"phone": f"+86 1370013{i:04d}", "name": "李娜"} for i in range(250)]
+    registered = await client.post("/v1/check/batch", json={"leads": stored, "register": True})
+    ids = [r["id"] for r in registered.json()["results"]]
+    again = [{"phone": f"137 0013 {i:04d}"} for i in range(250)]
+    again[120] = {"email": "nobody@example-corp.cn"}
+    response = await client.post("/v1/check/batch", json={"leads": again})
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["matches"][0]["id"] if r["matches"] else None for r in results] == [
+        None if i == 120 else ids[i] for i in range(250)
+    ]
+    for i in (0, 99, 100, 120, 249):
+        assert results[i] == await check(client, again[i])
+
+
+async def test_an_empty_batch_answers_no_results(client: httpx.AsyncClient) -> None:
+    for register in (False, True):
+        response = await client.post("/v1/check/batch", json={"leads": [], "register": register})
+        assert response.status_code == 200, response.text
+        assert response.json() == {"results": []}
+
+
 async def test_batch_without_register_does_not_match_within_itself(
     client: httpx.AsyncClient,
 ) -> None:
