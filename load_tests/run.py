@@ -236,7 +236,9 @@ def leadgate(url: str, root: Path | None = None) -> tuple[list[str], dict[str, s
     if root is None:
         return [str(VENV_BIN / "leadgate"), "serve"], env, port
     env["PYTHONPATH"] = str(root)
-    return [sys.executable, "-m", "app.cli", "serve"], env, port
+    # -P: `-m` would put the working directory (this checkout) before PYTHONPATH, and the
+    # servers would run this tree's code whatever `root` says; uvicorn's workers inherit it
+    return [sys.executable, "-P", "-m", "app.cli", "serve"], env, port
 
 
 def bare() -> tuple[list[str], dict[str, str], int]:
