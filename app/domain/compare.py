@@ -193,8 +193,9 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return _NICKNAME if nick and latin else _EXACT
     if a.name_pinyin and a.name_pinyin == b.name_pinyin:
         return _CROSS_SCRIPT
+    parts = _name_parts(a, b)
     similarity = max(
-        JaroWinkler.normalized_similarity(a.name_key, b.name_key), _parts_similarity(a, b)
+        JaroWinkler.normalized_similarity(a.name_key, b.name_key), _parts_similarity(parts)
     )
     if a.name_pinyin and b.name_pinyin:
         similarity = max(
@@ -202,20 +203,22 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         )
     if similarity >= NAME_SIMILAR:
         return Level("similar", similarity)
-    if _initials_agree(a, b):
+    if _initials_agree(parts):
         return Level("initials", similarity)
     if _half_agrees(a.name_key, b.name_key):
         return Level("partial", similarity)
-    return Level(_one_part(a, b) or "different", similarity)
+    return Level(_one_part(a, b, parts) or "different", similarity)
 
 
-def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
+_Parts = tuple[str, str, str, str]
+
+
+def _parts_similarity(parts: _Parts | None) -> float:
     """Given and family names compared one to one, in the better of the two orders.
 
     A typo in one part of `Lydia Mccarthy` moves a whole-string score more than it
     should, and forms filled in reverse put the family name first.
     """
-    parts = _name_parts(a, b)
     if parts is None:
         return 0.0
     first_a, last_a, first_b, last_b = parts
@@ -224,7 +227,7 @@ def _parts_similarity(a: NormalizedLead, b: NormalizedLead) -> float:
     return max(straight, crossed) / 2
 
 
-def _one_part(a: NormalizedLead, b: NormalizedLead) -> str | None:
+def _one_part(a: NormalizedLead, b: NormalizedLead, parts: _Parts | None) -> str | None:
     """One name part agrees and the other does not: `given_only` (Olivia Wheatley / Olivia
     Winfield: a family name changed) or `family_only` (Tate / Jack Broadby: relatives, or a
     given name replaced), None when neither part agrees.
@@ -233,7 +236,6 @@ def _one_part(a: NormalizedLead, b: NormalizedLead) -> str | None:
     reads as pinyin (Zhang Wei) may be written family name first, so there, and when the
     agreeing parts sit crossed, the agreement is read as the weaker `family_only`.
     """
-    parts = _name_parts(a, b)
     if parts is None:
         return None
     first_a, last_a, first_b, last_b = parts
@@ -246,7 +248,7 @@ def _one_part(a: NormalizedLead, b: NormalizedLead) -> str | None:
     return None
 
 
-def _name_parts(a: NormalizedLead, b: NormalizedLead) -> tuple[str, str, str, str] | None:
+def _name_parts(a: NormalizedLead, b: NormalizedLead) -> _Parts | None:
     """Both records' given and family names, casefolded; None unless both have both."""
     if not (a.first_name and a.last_name and b.first_name and b.last_name):
         return None
@@ -302,14 +304,16 @@ def _half_agrees(a: str, b: str) -> bool:
     return bool(words_a & words_b) and (words_a <= words_b or words_b <= words_a)
 
 
-def _initials_agree(a: NormalizedLead, b: NormalizedLead) -> bool:
+def _initials_agree(parts: _Parts | None) -> bool:
     """`J. Smith` and `John Smith`: family names equal, one given name an initial of the other."""
-    if not (a.last_name and b.last_name and a.first_name and b.first_name):
+    if parts is None:
         return False
-    if a.last_name.casefold() != b.last_name.casefold():
+    first_a, last_a, first_b, last_b = parts
+    if last_a != last_b:
         return False
-    first_a, first_b = (nickname_root(f.rstrip(".")) for f in (a.first_name, b.first_name))
-    short, long = sorted((first_a, first_b), key=len)
+    short, long = sorted(
+        (nickname_root(first_a.rstrip(".")), nickname_root(first_b.rstrip("."))), key=len
+    )
     return len(short) == 1 and long.startswith(short)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from app.domain.compare import MISSING, Level
+from app.domain.per_policy import once_per_policy
 from app.domain.policy import Action, MatchRule, Policy
 
 
@@ -86,7 +87,7 @@ def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | No
     name and which probability bounds are reached: a check tries every rule on each of
     its candidates, and most candidates repeat a signature seen before, so the answer is
     kept per signature."""
-    memo = _memo(policy)
+    memo = once_per_policy(policy, _new_memo)
     levels = item.levels
     signature = (
         lead_entity,
@@ -103,7 +104,6 @@ def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | No
 
 
 RULE_SIGNATURES_KEPT = 4096
-POLICIES_KEPT = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,26 +113,14 @@ class _RuleMemo:
     first: dict[tuple[object, ...], MatchRule | None]
 
 
-_MEMOS: dict[int, tuple[Policy, _RuleMemo]] = {}
-
-
-def _memo(policy: Policy) -> _RuleMemo:
-    """The policy's memo, by identity: the entry holds the policy, so its id is not reused
-    while the entry lives; a policy replaced by a new config version ages out."""
-    entry = _MEMOS.get(id(policy))
-    if entry is not None:
-        return entry[1]
-    if len(_MEMOS) >= POLICIES_KEPT:
-        _MEMOS.clear()
-    memo = _RuleMemo(
+def _new_memo(policy: Policy) -> _RuleMemo:
+    return _RuleMemo(
         fields=tuple(dict.fromkeys(f for rule in policy.rules for f in rule.when)),
         bounds=tuple(
             sorted({r.min_probability for r in policy.rules if r.min_probability is not None})
         ),
         first={},
     )
-    _MEMOS[id(policy)] = (policy, memo)
-    return memo
 
 
 def decide(lead_entity: str, scored: Iterable[Scored], policy: Policy) -> Decision:

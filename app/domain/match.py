@@ -16,11 +16,13 @@ from app.domain.keys import value_key, values
 from app.domain.model import (
     Frequencies,
     level_weights,
-    match_weights,
+    log_weights,
     probability,
     tf_adjustments,
+    weigh,
 )
-from app.domain.policy import MatchModel, Policy
+from app.domain.per_policy import once_per_policy
+from app.domain.policy import LevelWeights, MatchModel, Policy
 from app.domain.types import NormalizedLead
 
 PATCH_FIELDS = (
@@ -56,23 +58,25 @@ def score(
 ) -> list[Scored]:
     """Each candidate compared and weighed; `frequencies` (the index's counts of the lead's
     keys) adjust the weight of agreeing on a common or a rare value, without them u is as set."""
-    types = policy.attribute_types()
-    identities = policy.identities()
-    table = level_weights(policy.model, types)
+    plan = once_per_policy(policy, _weighing)
     frequencies = frequencies or Frequencies()
     counted = _counted_values(lead, policy.model, frequencies)
     scored = []
     for candidate in candidates:
-        levels = compare(lead, candidate.lead, types, identities)
-        adjustments = tf_adjustments(
-            levels,
-            table,
-            policy.model,
-            _value_counts(levels, candidate.lead, policy.model, counted) if counted else {},
-            records=frequencies.records,
-            cap=policy.hot_key_cap,
+        levels = compare(lead, candidate.lead, plan.types, plan.identities)
+        adjustments = (
+            tf_adjustments(
+                levels,
+                plan.table,
+                policy.model,
+                _value_counts(levels, candidate.lead, policy.model, counted),
+                records=frequencies.records,
+                cap=policy.hot_key_cap,
+            )
+            if counted
+            else {}
         )
-        weights = match_weights(levels, table, adjustments)
+        weights = weigh(levels, plan.logs, adjustments)
         scored.append(
             Scored(
                 candidate.id,
@@ -84,6 +88,22 @@ def score(
             )
         )
     return scored
+
+
+@dataclass(frozen=True, slots=True)
+class _Weighing:
+    """What weighing a candidate reads from the policy, worked out once per policy."""
+
+    types: dict[str, str]
+    identities: tuple[str, ...]
+    table: dict[str, dict[str, LevelWeights]]
+    logs: dict[str, dict[str, float]]
+
+
+def _weighing(policy: Policy) -> _Weighing:
+    types = policy.attribute_types()
+    table = level_weights(policy.model, types)
+    return _Weighing(types, policy.identities(), table, log_weights(table))
 
 
 def _counted_values(

@@ -60,11 +60,32 @@ def match_weights(
     adjustments: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """log2(m/u) of each field's level, plus its term-frequency adjustment if it has one."""
+    return weigh(comparison, log_weights(table), adjustments)
+
+
+def log_weights(table: Mapping[str, Mapping[str, LevelWeights]]) -> dict[str, dict[str, float]]:
+    """Each level's log2(m/u), worked out once per table rather than once per candidate."""
+    return {
+        name: {level: math.log2(w.m / w.u) for level, w in levels.items()}
+        for name, levels in table.items()
+    }
+
+
+_NO_LEVELS: Mapping[str, float] = {}
+
+
+def weigh(
+    comparison: Mapping[str, Level],
+    logs: Mapping[str, Mapping[str, float]],
+    adjustments: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """`match_weights` on the table's `log_weights`."""
     weights: dict[str, float] = {}
+    adjust = adjustments or _NO_LEVELS
     for name, level in comparison.items():
-        entry = table.get(name, {}).get(level.level)
-        if entry is not None:
-            weights[name] = math.log2(entry.m / entry.u) + (adjustments or {}).get(name, 0.0)
+        weight = logs.get(name, _NO_LEVELS).get(level.level)
+        if weight is not None:
+            weights[name] = weight + adjust.get(name, 0.0)
     return weights
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -82,6 +82,14 @@ class _Facts:
     lead: NormalizedLead
     issues: Mapping[str, Issue]  # first issue of each code
     valid: bool
+    found: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)
+    """The values at each field path asked for so far: a dozen rules read a few paths."""
+
+    def values(self, path: tuple[str, ...]) -> list[Any]:
+        known = self.found.get(path)
+        if known is None:
+            known = self.found[path] = _values(self.lead, path)
+        return known
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +183,7 @@ def _rule_holds(checks: RuleChecks, facts: _Facts) -> _Witness | None:
 def _holds(check: Check, facts: _Facts) -> _Witness | None:
     subject = check.subject
     if subject == "field":
-        return _field_holds(check, _values(facts.lead, check.path))
+        return _field_holds(check, facts.values(check.path))
     if subject == "issue":
         issue = next((facts.issues[c] for c in check.codes if c in facts.issues), None)
         return None if issue is None else _Witness(issue.code, issue.message)
