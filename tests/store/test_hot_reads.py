@@ -3,6 +3,7 @@ directly; its failures are the store's errors and a failed connection is never l
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -94,4 +95,47 @@ async def test_an_unreachable_server_is_unavailable_at_once() -> None:
     with pytest.raises(StoreUnavailable):
         await pool.fetch("SELECT 1")
     assert time.monotonic() - started < 3
+    await pool.close()
+
+
+async def test_connections_are_kept_and_lent_again(reads: HotReads) -> None:
+    pids = {(await reads.fetch("SELECT pg_backend_pid()"))[0][0] for _ in range(5)}
+    assert len(pids) == 1
+
+
+async def test_a_borrower_waits_for_a_connection_given_back(pg: AsyncEngine) -> None:
+    pool = HotReads.of(pg, size=1, timeout=3.0, statement_timeout=2.0)
+    assert pool is not None
+    started = time.monotonic()
+    both = await asyncio.gather(*(pool.fetch("SELECT pg_sleep(0.2), 1 AS one") for _ in range(2)))
+    assert [rows[0][1] for rows in both] == [1, 1]
+    assert time.monotonic() - started >= 0.4  # one after the other, on the one connection
+    await pool.close()
+
+
+async def test_no_connection_free_in_time_is_unavailable(pg: AsyncEngine) -> None:
+    pool = HotReads.of(pg, size=1, timeout=0.3, statement_timeout=5.0)
+    assert pool is not None
+    holder = asyncio.create_task(pool.fetch("SELECT pg_sleep(1.5)"))
+    await asyncio.sleep(0.1)
+    with pytest.raises(StoreUnavailable, match="free in time"):
+        await pool.fetch("SELECT 1")
+    await holder
+    assert await pool.fetch("SELECT 1 AS one") == [(1,)]
+    await pool.close()
+
+
+async def test_a_lookup_cancelled_part_way_frees_its_place(pg: AsyncEngine) -> None:
+    """A cancelled statement leaves its connection in an unknown state: it is closed, and
+    the pool opens another rather than waiting for one that never comes back."""
+    pool = HotReads.of(pg, size=1, timeout=1.0, statement_timeout=5.0)
+    assert pool is not None
+    slow = asyncio.create_task(pool.fetch("SELECT pg_sleep(3)"))
+    await asyncio.sleep(0.2)
+    slow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+    started = time.monotonic()
+    assert await pool.fetch("SELECT 1 AS one") == [(1,)]
+    assert time.monotonic() - started < 1.0
     await pool.close()
