@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 
@@ -35,39 +35,20 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
     from app import listen
 
     _migrate(settings)
-    host, port = args.host or settings.host, args.port or settings.port
-    options: dict[str, Any] = {
-        "factory": True,
-        "host": host,
-        "port": port,
-        "workers": settings.workers,
-        "log_level": settings.log_level,
-        "access_log": False,
-        "loop": "uvloop",
-        "http": "httptools",
-    }
-    if settings.workers > 1 and listen.supported(port):
-        try:
-            listen.check_free(host, port)
-        except OSError as exc:
-            print(f"error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
-            return 1
-        print(
-            f"leadgate on http://{host}:{port}: {settings.workers} workers, each listening on a"
-            " socket of its own (SO_REUSEPORT)",
-            file=sys.stderr,
-        )
-        config = uvicorn.Config("app.main:create_app", **options)
-        Multiprocess(config, sockets=listen.WorkerSockets(host, port)).run()
-        return 0
-    uvicorn.run("app.main:create_app", **options)
-    return 0
+    return listen.serve(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 def cmd_tenant_create(settings: Settings, args: argparse.Namespace) -> int:

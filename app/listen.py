@@ -11,7 +11,11 @@ sockets by their addresses (16 at once: 8-8 to 10-6 in 24 of 30 trials).
 from __future__ import annotations
 
 import socket
+import sys
 from typing import Any
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 
 class WorkerSockets(list[socket.socket]):
@@ -56,3 +60,24 @@ def check_free(host: str, port: int) -> None:
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+
+
+def serve(app: str, **options: Any) -> int:
+    """uvicorn.run of `app` (an import string; `options` are uvicorn's), its workers each on
+    a socket of its own where `supported`; 1 when the address is taken."""
+    host, port, workers = options["host"], options["port"], options.get("workers") or 1
+    if workers < 2 or not supported(port):
+        uvicorn.run(app, **options)
+        return 0
+    try:
+        check_free(host, port)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(
+        f"{app} on http://{host}:{port}: {workers} workers, each listening on a socket of its"
+        " own (SO_REUSEPORT)",
+        file=sys.stderr,
+    )
+    Multiprocess(uvicorn.Config(app, **options), sockets=WorkerSockets(host, port)).run()
+    return 0

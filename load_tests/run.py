@@ -242,26 +242,9 @@ def leadgate(url: str, root: Path | None = None) -> tuple[list[str], dict[str, s
 
 
 def bare() -> tuple[list[str], dict[str, str], int]:
+    """The bare app, served as `leadgate serve` serves (`load_tests/bare.py`)."""
     port = free_port()
-    command = [
-        str(VENV_BIN / "uvicorn"),
-        "load_tests.bare:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(WORKERS),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    return command, {}, port
+    return [sys.executable, "-m", "load_tests.bare", str(port), str(WORKERS)], {}, port
 
 
 # --- the database ---------------------------------------------------------------------------
