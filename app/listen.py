@@ -39,8 +39,7 @@ def supported(port: int) -> bool:
 
 def bound_sockets(host: str, port: int) -> list[socket.socket]:
     """A socket bound to the address with SO_REUSEPORT, for one worker; its server listens."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(_family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
@@ -51,13 +50,16 @@ def bound_sockets(host: str, port: int) -> list[socket.socket]:
     return [sock]
 
 
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
 def check_free(host: str, port: int) -> None:
     """Bind the address once in the supervisor, without SO_REUSEPORT, and let it go: a port
     another program holds fails here with the OSError uvicorn would give, rather than in
     every worker it restarts; and a second leadgate started on the same port fails too,
     instead of joining the first one's workers and taking half its connections."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
+    with socket.socket(_family(host), socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
 

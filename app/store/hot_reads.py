@@ -63,7 +63,7 @@ class HotReads:
         """The statement's rows; a failure is the store's error (StoreUnavailable: 503), and
         a connection that failed is closed rather than lent again."""
         try:
-            conn = self._idle.pop() if self._idle else await self._borrow()
+            conn = self._idle_one() or await self._borrow()
         except (*DRIVER_CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
             raise driver_error(exc) from exc
         try:
@@ -84,11 +84,9 @@ class HotReads:
         given back within the timeout."""
         deadline = asyncio.get_running_loop().time() + self._timeout
         while True:
-            while self._idle:
-                conn = self._idle.pop()
-                if not conn.is_closed():
-                    return conn
-                self._opened -= 1
+            idle = self._idle_one()
+            if idle is not None:
+                return idle
             if self._opened < self._size:
                 self._opened += 1
                 try:
@@ -102,6 +100,16 @@ class HotReads:
             given = await self._wait(deadline)
             if given is not None:
                 return given
+
+    def _idle_one(self) -> asyncpg.Connection | None:
+        """The most recently given back connection still open; one the server closed
+        meanwhile is dropped, its place free again."""
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.is_closed():
+                return conn
+            self._opened -= 1
+        return None
 
     async def _wait(self, deadline: float) -> asyncpg.Connection | None:
         """The connection the next `_give_back` hands over, or None when one was closed
