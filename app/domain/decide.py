@@ -103,6 +103,40 @@ def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | No
     return found
 
 
+def may_fire(
+    policy: Policy, lead_entity: str, candidate_entity: str, levels: Mapping[str, Level]
+) -> bool:
+    """Whether some rule could fire on these levels at some probability: a candidate no rule
+    accepts whatever its probability needs no weighing. Most candidates a common key brings
+    are colleagues with another name, which no rule accepts; kept per signature too."""
+    memo = once_per_policy(policy, _new_memo)
+    signature = (
+        lead_entity,
+        candidate_entity,
+        tuple(levels[f].level if f in levels else MISSING for f in memo.fields),
+    )
+    found = memo.possible.get(signature)
+    if found is None:
+        found = any(
+            _levels_allow(rule, lead_entity, candidate_entity, levels) for rule in policy.rules
+        )
+        if len(memo.possible) < RULE_SIGNATURES_KEPT:
+            memo.possible[signature] = found
+    return found
+
+
+def _levels_allow(
+    rule: MatchRule, lead_entity: str, candidate_entity: str, levels: Mapping[str, Level]
+) -> bool:
+    """`fires` without the probability bound."""
+    if lead_entity not in rule.lead_entities or candidate_entity not in rule.candidate_entities:
+        return False
+    return all(
+        (MISSING if (level := levels.get(field)) is None else level.level) in allowed
+        for field, allowed in rule.when.items()
+    )
+
+
 RULE_SIGNATURES_KEPT = 4096
 
 
@@ -111,6 +145,7 @@ class _RuleMemo:
     fields: tuple[str, ...]
     bounds: tuple[float, ...]
     first: dict[tuple[object, ...], MatchRule | None]
+    possible: dict[tuple[object, ...], bool]
 
 
 def _new_memo(policy: Policy) -> _RuleMemo:
@@ -120,6 +155,7 @@ def _new_memo(policy: Policy) -> _RuleMemo:
             sorted({r.min_probability for r in policy.rules if r.min_probability is not None})
         ),
         first={},
+        possible={},
     )
 
 

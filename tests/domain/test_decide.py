@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.domain.compare import Level
-from app.domain.decide import Decision, Scored, fires, first_rule
+from app.domain.decide import Decision, Scored, fires, first_rule, may_fire
 from app.domain.keys import blocking_keys
 from app.domain.match import Stored, match, patch
 from app.domain.model import Frequencies
@@ -354,3 +354,26 @@ def test_the_rule_kept_for_a_signature_is_the_rule_the_loop_finds(
             )
             expected = next((r for r in policy.rules if fires(r, lead_entity, scored)), None)
             assert first_rule(policy, lead_entity, scored) == expected
+
+
+@given(
+    st.dictionaries(st.sampled_from((*_FIELDS, "website", "identity")), st.sampled_from(_LEVELS)),
+    st.sampled_from(("lead", "contact", "account")),
+    st.sampled_from(("lead", "contact", "account")),
+)
+def test_a_candidate_left_unweighed_is_one_no_rule_accepts_at_any_probability(
+    levels: dict[str, str], lead_entity: str, candidate_entity: str
+) -> None:
+    """Matching skips weighing a candidate `may_fire` turns down: that must never drop a
+    candidate some rule accepts once the probability is high enough."""
+    scored = Scored("c", candidate_entity, {f: Level(lv, 1.0) for f, lv in levels.items()}, {}, 1.0)
+    expected = first_rule(DEFAULT_POLICY, lead_entity, scored) is not None
+    assert may_fire(DEFAULT_POLICY, lead_entity, candidate_entity, scored.levels) == expected
+
+
+def test_colleagues_with_other_names_are_compared_but_not_matched() -> None:
+    """The commonest candidate of a B2B file: another person at the same company."""
+    new = lead(name="王芳", company=CO, phone=("13911112222",))
+    other = lead(name="李强", company=CO, phone=("13933334444",))
+    decision = match(new, [Stored("c", "contact", other)], DEFAULT_POLICY)
+    assert decision.decision == "unique" and decision.matches == ()
