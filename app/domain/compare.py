@@ -8,7 +8,7 @@ can ask for it as the level `missing`. rapidfuzz does all string similarity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,16 +64,23 @@ def compare(
     b: NormalizedLead,
     attributes: AttributeTypes | None = None,
     identities: Collection[str] = (),
+    *,
+    known: Mapping[str, Level | None] | None = None,
 ) -> dict[str, Level]:
     """Levels of every field present on both sides.
 
     `attributes` names the typed custom fields; `identities` those among them that
     identify a person outright, whose best level is also reported as `identity`. The best
     level of the date attributes is also reported as `date`, so the default rules can ask
-    for one without knowing the tenant's field names.
+    for one without knowing the tenant's field names. `known` holds fields already
+    compared (`compare_field`), which are taken as they are.
     """
     found: dict[str, Level] = {}
-    for name, comparator in _COMPARATORS.items():
+    comparators: Iterable[tuple[str, Comparator]] = _COMPARATORS.items()
+    if known:
+        found = {name: level for name, level in known.items() if level is not None}
+        comparators = [(n, c) for n, c in _COMPARATORS.items() if n not in known]
+    for name, comparator in comparators:
         level = comparator(a, b)
         if level is not None:
             found[name] = level
@@ -87,6 +94,11 @@ def compare(
         if levels:
             found[field] = max(levels, key=lambda lv: _IDENTITY_ORDER[lv.level])
     return found
+
+
+def compare_field(name: str, a: NormalizedLead, b: NormalizedLead) -> Level | None:
+    """One of the lead's own fields (`FIELDS`); None when either side lacks it."""
+    return _COMPARATORS[name](a, b)
 
 
 def _phone(a: NormalizedLead, b: NormalizedLead) -> Level | None:
@@ -404,7 +416,8 @@ def _ratio(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
 
 
-_COMPARATORS: dict[str, Callable[[NormalizedLead, NormalizedLead], Level | None]] = {
+Comparator = Callable[[NormalizedLead, NormalizedLead], Level | None]
+_COMPARATORS: dict[str, Comparator] = {
     "phone": _phone,
     "email": _email,
     "company": _company,
@@ -414,3 +427,5 @@ _COMPARATORS: dict[str, Callable[[NormalizedLead, NormalizedLead], Level | None]
     "city": _city,
     "postcode": _postcode,
 }
+FIELDS = tuple(_COMPARATORS)
+"""The lead's own fields compared, before any custom attribute."""

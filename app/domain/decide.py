@@ -104,35 +104,55 @@ def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | No
 
 
 def may_fire(
-    policy: Policy, lead_entity: str, candidate_entity: str, levels: Mapping[str, Level]
+    policy: Policy,
+    lead_entity: str,
+    candidate_entity: str,
+    levels: Mapping[str, Level],
+    unknown: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether some rule could fire on these levels at some probability: a candidate no rule
-    accepts whatever its probability needs no weighing. Most candidates a common key brings
-    are colleagues with another name, which no rule accepts; kept per signature too."""
+    """Whether some rule could fire on these levels at some probability, a field in `unknown`
+    (not compared yet) at any level. A candidate no rule accepts needs no weighing, nor its
+    other fields compared: most candidates a common key brings are colleagues with another
+    name, which no rule accepts. Kept per signature, as `first_rule`'s answer."""
     memo = once_per_policy(policy, _new_memo)
     signature = (
         lead_entity,
         candidate_entity,
-        tuple(levels[f].level if f in levels else MISSING for f in memo.fields),
+        tuple(
+            _UNKNOWN if f in unknown else levels[f].level if f in levels else MISSING
+            for f in memo.fields
+        )
+        if unknown
+        else tuple(levels[f].level if f in levels else MISSING for f in memo.fields),
     )
     found = memo.possible.get(signature)
     if found is None:
         found = any(
-            _levels_allow(rule, lead_entity, candidate_entity, levels) for rule in policy.rules
+            _levels_allow(rule, lead_entity, candidate_entity, levels, unknown)
+            for rule in policy.rules
         )
         if len(memo.possible) < RULE_SIGNATURES_KEPT:
             memo.possible[signature] = found
     return found
 
 
+_UNKNOWN = "?"
+"""A field's place in a signature while it is not compared yet."""
+
+
 def _levels_allow(
-    rule: MatchRule, lead_entity: str, candidate_entity: str, levels: Mapping[str, Level]
+    rule: MatchRule,
+    lead_entity: str,
+    candidate_entity: str,
+    levels: Mapping[str, Level],
+    unknown: frozenset[str],
 ) -> bool:
-    """`fires` without the probability bound."""
+    """`fires` without the probability bound, a field in `unknown` allowing any level."""
     if lead_entity not in rule.lead_entities or candidate_entity not in rule.candidate_entities:
         return False
     return all(
-        (MISSING if (level := levels.get(field)) is None else level.level) in allowed
+        field in unknown
+        or (MISSING if (level := levels.get(field)) is None else level.level) in allowed
         for field, allowed in rule.when.items()
     )
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.domain.compare import Level
-from app.domain.decide import Decision, Scored, fires, first_rule, may_fire
+from app.domain.decide import Decision, Scored, decide, fires, first_rule, may_fire
 from app.domain.keys import blocking_keys
-from app.domain.match import Stored, match, patch
+from app.domain.match import Stored, match, patch, score
 from app.domain.model import Frequencies
 from app.domain.normalize import normalize_lead
 from app.domain.policy import DEFAULT_POLICY, MatchRule, Policy
@@ -377,3 +377,45 @@ def test_colleagues_with_other_names_are_compared_but_not_matched() -> None:
     other = lead(name="李强", company=CO, phone=("13933334444",))
     decision = match(new, [Stored("c", "contact", other)], DEFAULT_POLICY)
     assert decision.decision == "unique" and decision.matches == ()
+
+
+@given(
+    st.dictionaries(st.sampled_from((*_FIELDS, "website", "identity")), st.sampled_from(_LEVELS)),
+    st.sets(st.sampled_from((*_FIELDS, "website", "identity"))),
+    st.sampled_from(("lead", "contact", "account")),
+    st.sampled_from(("lead", "contact", "account")),
+)
+def test_a_candidate_screened_out_early_is_one_no_rule_accepts_once_compared(
+    levels: dict[str, str], unknown: set[str], lead_entity: str, candidate_entity: str
+) -> None:
+    """Matching stops comparing a candidate when no rule can fire whatever its fields not yet
+    compared say: whatever they turn out to be, no rule may then accept it."""
+    full = {f: Level(lv, 1.0) for f, lv in levels.items()}
+    partial = {f: lv for f, lv in full.items() if f not in unknown}
+    for policy in (DEFAULT_POLICY, DOB):
+        if may_fire(policy, lead_entity, candidate_entity, full):
+            assert may_fire(policy, lead_entity, candidate_entity, partial, frozenset(unknown))
+
+
+_LEADS = [
+    {"name": "张伟", "company": CO, "phone": ("13800138001",), "email": ("zw@bytedance.com",)},
+    {"name": "Zhang Wei", "company": CO, "phone": ("010-88886666",)},
+    {"name": "王芳", "company": CO, "phone": ("13800138001",)},
+    {"name": "张伟", "company": "深圳华诚电子有限公司", "email": ("zw@bytedance.com",)},
+    {"company": CO, "phone": ("010-88886666",), "entity": "account"},
+    {"company": CO, "uscc": "91110108MA01ABCD2X", "entity": "account"},
+    {"name": "Olivia Wheatley", **HOME, "attributes": {"dob": "19421007"}},
+    {"name": "Olivia Winfield", **HOME, "attributes": {"dob": "19421007"}},
+    {"name": "Jack Broadby", **HOME, "attributes": {"dob": "19421007"}},
+    {"email": ("zw@bytedance.com",), "phone": ("13900139002",)},
+]
+
+
+@pytest.mark.parametrize("policy", [DEFAULT_POLICY, DOB], ids=["default", "dob"])
+def test_matching_decides_as_weighing_every_candidate_would(policy: Policy) -> None:
+    """Screening candidates out early saves work, never changes an answer."""
+    leads = [lead(**fields) for fields in _LEADS]
+    candidates = [Stored(str(i), other.entity, other) for i, other in enumerate(leads)]
+    for new in leads:
+        everyone = decide(new.entity, score(new, candidates, policy), policy)
+        assert match(new, candidates, policy) == everyone
