@@ -181,12 +181,19 @@ def _rule_holds(checks: RuleChecks, facts: _Facts) -> _Witness | None:
 
 
 def _holds(check: Check, facts: _Facts) -> _Witness | None:
+    """Plain loops, not generators: a lead meets a dozen issue conditions and has no issue
+    or one."""
     subject = check.subject
+    if subject == "issue":
+        issues = facts.issues
+        if issues:
+            for code in check.codes:
+                issue = issues.get(code)
+                if issue is not None:
+                    return _Witness(issue.code, issue.message)
+        return None
     if subject == "field":
         return _field_holds(check, facts.values(check.path))
-    if subject == "issue":
-        issue = next((facts.issues[c] for c in check.codes if c in facts.issues), None)
-        return None if issue is None else _Witness(issue.code, issue.message)
     if subject == "valid":
         if facts.valid != check.valid:
             return None
