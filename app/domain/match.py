@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.compare import FIELDS, Level, compare, compare_field
+from app.domain.compare import FIELDS, MISSING, Level, compare, compare_field
 from app.domain.decide import Decision, Scored, decide, may_fire
 from app.domain.keys import value_key, values
 from app.domain.model import (
@@ -112,13 +112,27 @@ def _possible_levels(
     lead: NormalizedLead, candidate: Stored, policy: Policy, plan: _Weighing
 ) -> dict[str, Level] | None:
     """All levels of a candidate some rule may accept; None, comparing as little as
-    possible, for one no rule accepts."""
+    possible, for one no rule accepts. The screen's answer is kept per entities and
+    levels: a handful of them cover every candidate."""
     known = {name: compare_field(name, lead, candidate.lead) for name in SCREEN}
-    screened = {name: level for name, level in known.items() if level is not None}
-    if not may_fire(policy, lead.entity, candidate.entity, screened, plan.unscreened):
+    signature = (
+        lead.entity,
+        candidate.entity,
+        *(MISSING if level is None else level.level for level in known.values()),
+    )
+    possible = plan.screened.get(signature)
+    if possible is None:
+        screened = {name: level for name, level in known.items() if level is not None}
+        possible = may_fire(policy, lead.entity, candidate.entity, screened, plan.unscreened)
+        if len(plan.screened) < SCREENS_KEPT:
+            plan.screened[signature] = possible
+    if not possible:
         return None
     levels = compare(lead, candidate.lead, plan.types, plan.identities, known=known)
     return levels if may_fire(policy, lead.entity, candidate.entity, levels) else None
+
+
+SCREENS_KEPT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,7 @@ class _Weighing:
     logs: dict[str, dict[str, float]]
     unscreened: frozenset[str]
     """The fields `compare` may report besides `SCREEN`: any level until compared."""
+    screened: dict[tuple[str, ...], bool]
 
 
 def _weighing(policy: Policy) -> _Weighing:
@@ -141,7 +156,7 @@ def _weighing(policy: Policy) -> _Weighing:
     if "date" in types.values():
         derived.add("date")
     unscreened = {*FIELDS, *(f"attributes.{name}" for name in types), *derived} - set(SCREEN)
-    return _Weighing(types, identities, table, log_weights(table), frozenset(unscreened))
+    return _Weighing(types, identities, table, log_weights(table), frozenset(unscreened), {})
 
 
 def _counted_values(
