@@ -10,9 +10,10 @@ word inside a longer name: 王芳, 李娜, Al, Li, 3M, 360 and 58同城 are fine
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib.resources import files
 
-from app.domain.text import fold, to_simplified
+from app.domain.text import PARSED_KEPT, fold, to_simplified
 
 NO_CONTENT = "no letters or digits"
 PLACEHOLDER = "a placeholder value"
@@ -127,6 +128,7 @@ def junk_text(value: str) -> str | None:
     return _placeholder(*forms, _TEXT_WORDS) if forms else None
 
 
+@lru_cache(maxsize=PARSED_KEPT)
 def junk_name(value: str) -> str | None:
     """Placeholder person names, without flagging short real ones (李娜, Al, Wu, Na)."""
     forms = _forms(value)
@@ -149,6 +151,7 @@ def junk_name(value: str) -> str | None:
     return PLACEHOLDER_NAME if _all_words_junk(loose, _NAME_WORDS) else None
 
 
+@lru_cache(maxsize=PARSED_KEPT)
 def junk_company(value: str) -> str | None:
     """Placeholder companies (测试公司, xxx公司, ABC Company, 个人), not short real ones (3M)."""
     forms = _forms(value)
@@ -206,6 +209,7 @@ def junk_digits(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=PARSED_KEPT)
 def junk_email(local: str, domain: str) -> str | None:
     """Placeholder addresses (test@, asdf@, a@a.com, @example.com); role mailboxes are not junk."""
     domain = domain.casefold().rstrip(".")
