@@ -49,6 +49,7 @@ def to_simplified(value: str) -> str:
 
 
 PARSED_KEPT = 16_384
-"""Distinct values each parser of names, companies and addresses (and the junk tests of
-names, companies and mailboxes) keeps parsed (results are immutable): an export repeats a company on every colleague's row, and forms bring the same
-companies and cities again and again; parsing one costs tens of microseconds."""
+"""Distinct values each parser of names, companies and addresses (and each junk test of
+names, companies and mailboxes) keeps parsed (results are immutable): an export repeats a
+company on every colleague's row, and forms bring the same companies and cities again and
+again; parsing one costs tens of microseconds."""
