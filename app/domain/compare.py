@@ -17,6 +17,7 @@ from rapidfuzz.fuzz import token_set_ratio
 
 from app.domain import junk
 from app.domain.person import nickname_root
+from app.domain.text import PARSED_KEPT
 from app.domain.types import NormalizedLead
 from app.domain.website import domain_of_email
 
@@ -27,6 +28,10 @@ ADDRESS_SIMILAR = 0.85
 CITY_SIMILAR = 0.9
 _MOBILE_KINDS = frozenset({"mobile", "fixed_line_or_mobile"})
 _IDENTITY_ORDER = {"exact": 2, "one_edit": 1, "different": 0}
+KEPT = PARSED_KEPT
+"""Values each cache of a comparing step keeps (a junk test, a mailbox's kind): the values
+a check or a file meets again are recent ones, and each cleaning worker fills every cache
+on a big file, so more entries are memory the million-row run does not have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +167,7 @@ def _work_and_personal(a: NormalizedLead, b: NormalizedLead) -> bool:
     return kinds == _ONE_KIND_EACH
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=KEPT)
 def _mailbox_kinds(emails: tuple[str, ...], domains: tuple[str, ...]) -> frozenset[bool]:
     """Which of company (True) and free or throwaway (False) mailboxes the lead gives (its
     `email_domains` leave free and throwaway mail out). Kept by the lead's addresses: a
@@ -171,7 +176,7 @@ def _mailbox_kinds(emails: tuple[str, ...], domains: tuple[str, ...]) -> frozens
     return frozenset(_registrable(e.rpartition("@")[2]) in domains for e in emails)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=KEPT)
 def _registrable(domain: str) -> str | None:
     return domain_of_email(domain)
 
@@ -285,7 +290,7 @@ def _jw(a: str, b: str) -> float:
     return JaroWinkler.normalized_similarity(a, b)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=KEPT)
 def _junk_email(address: str) -> bool:
     """A placeholder mailbox (123@123.com, test@test.com) says nothing about who typed it.
 
@@ -300,12 +305,12 @@ def _junk_name(lead: NormalizedLead) -> bool:
     return bool(lead.name and _junk_name_text(lead.name))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=KEPT)
 def _junk_name_text(name: str) -> bool:
     return junk.junk_name(name) is not None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=KEPT)
 def _junk_phone(e164: str) -> bool:
     return junk.junk_phone(e164) is not None
 
