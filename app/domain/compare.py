@@ -211,8 +211,9 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
     if a.name_pinyin and a.name_pinyin == b.name_pinyin:
         return _CROSS_SCRIPT
     parts = _name_parts(a, b)
+    scores = _part_scores(parts)
     similarity = max(
-        JaroWinkler.normalized_similarity(a.name_key, b.name_key), _parts_similarity(parts)
+        JaroWinkler.normalized_similarity(a.name_key, b.name_key), _parts_similarity(scores)
     )
     if a.name_pinyin and b.name_pinyin:
         similarity = max(
@@ -224,27 +225,37 @@ def _name(a: NormalizedLead, b: NormalizedLead) -> Level | None:
         return Level("initials", similarity)
     if _half_agrees(a.name_key, b.name_key):
         return Level("partial", similarity)
-    return Level(_one_part(a, b, parts) or "different", similarity)
+    return Level(_one_part(a, b, parts, scores) or "different", similarity)
 
 
 _Parts = tuple[str, str, str, str]
+_Scores = tuple[float, float, float, float]
+"""Jaro-Winkler of given with given, family with family, given with family, family with
+given: both the similarity and the one-part levels read them, so each is computed once."""
 
 
-def _parts_similarity(parts: _Parts | None) -> float:
+def _part_scores(parts: _Parts | None) -> _Scores | None:
+    if parts is None:
+        return None
+    first_a, last_a, first_b, last_b = parts
+    return _jw(first_a, first_b), _jw(last_a, last_b), _jw(first_a, last_b), _jw(last_a, first_b)
+
+
+def _parts_similarity(scores: _Scores | None) -> float:
     """Given and family names compared one to one, in the better of the two orders.
 
     A typo in one part of `Lydia Mccarthy` moves a whole-string score more than it
     should, and forms filled in reverse put the family name first.
     """
-    if parts is None:
+    if scores is None:
         return 0.0
-    first_a, last_a, first_b, last_b = parts
-    straight = _jw(first_a, first_b) + _jw(last_a, last_b)
-    crossed = _jw(first_a, last_b) + _jw(last_a, first_b)
-    return max(straight, crossed) / 2
+    firsts, lasts, first_last, last_first = scores
+    return max(firsts + lasts, first_last + last_first) / 2
 
 
-def _one_part(a: NormalizedLead, b: NormalizedLead, parts: _Parts | None) -> str | None:
+def _one_part(
+    a: NormalizedLead, b: NormalizedLead, parts: _Parts | None, scores: _Scores | None
+) -> str | None:
     """One name part agrees and the other does not: `given_only` (Olivia Wheatley / Olivia
     Winfield: a family name changed) or `family_only` (Tate / Jack Broadby: relatives, or a
     given name replaced), None when neither part agrees.
@@ -253,14 +264,15 @@ def _one_part(a: NormalizedLead, b: NormalizedLead, parts: _Parts | None) -> str
     reads as pinyin (Zhang Wei) may be written family name first, so there, and when the
     agreeing parts sit crossed, the agreement is read as the weaker `family_only`.
     """
-    if parts is None:
+    if parts is None or scores is None:
         return None
     first_a, last_a, first_b, last_b = parts
-    if _part_agrees(last_a, last_b):
+    firsts, lasts, first_last, last_first = scores
+    if _part_agrees(last_a, last_b, lasts):
         return "family_only"
-    if _part_agrees(first_a, first_b):
+    if _part_agrees(first_a, first_b, firsts):
         return "given_only" if _order_known(a) and _order_known(b) else "family_only"
-    if _part_agrees(first_a, last_b) or _part_agrees(last_a, first_b):
+    if _part_agrees(first_a, last_b, first_last) or _part_agrees(last_a, first_b, last_first):
         return "family_only"
     return None
 
@@ -277,8 +289,9 @@ def _name_parts(a: NormalizedLead, b: NormalizedLead) -> _Parts | None:
     )
 
 
-def _part_agrees(a: str, b: str) -> bool:
-    return a == b or nickname_root(a) == nickname_root(b) or _jw(a, b) >= NAME_SIMILAR
+def _part_agrees(a: str, b: str, similarity: float) -> bool:
+    """Equal, alike (`similarity`: their Jaro-Winkler) or one a nickname of the other."""
+    return a == b or similarity >= NAME_SIMILAR or nickname_root(a) == nickname_root(b)
 
 
 def _order_known(lead: NormalizedLead) -> bool:
