@@ -45,6 +45,8 @@ MAX_SCORE = 100
 MAX_EVENT_COUNT = 10_000
 """An event's count is read as at most this (the API refuses more)."""
 _SECONDS_PER_DAY = 86_400.0
+_SCALARS = frozenset({str, int, float})
+"""What a text condition reads: not a boolean, a list or a mapping."""
 _MAX_DETAIL_VALUE = 80
 
 
@@ -228,7 +230,7 @@ def _value_holds(check: Check, value: Any) -> _Witness | None:
             return None
         shown = _show(value)
         return _Witness(shown, f"{field} {shown} in range")
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
+    if type(value) not in _SCALARS:
         return None
     text = str(value)
     if op == "contains":

@@ -29,6 +29,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from typing import Annotated, Any, Literal, Self
 
@@ -91,10 +92,17 @@ def value_keys(value: Any) -> tuple[tuple[str, Any], ...]:
         form = ("s", str(value).casefold())
         return (form,) if number is None else (("n", number), form)
     if isinstance(value, str):
-        text = value.strip().casefold()
-        number = as_number(text)
-        return (("s", text),) if number is None else (("s", text), ("n", number))
+        return _text_keys(value)
     return ()
+
+
+@lru_cache(maxsize=4096)
+def _text_keys(value: str) -> tuple[tuple[str, Any], ...]:
+    """Kept per text: the values a model's `in` conditions read (a number's kind, a source,
+    a province) are a few words on every lead, and reading one as a number raises."""
+    text = value.strip().casefold()
+    number = as_number(text)
+    return (("s", text),) if number is None else (("s", text), ("n", number))
 
 
 def as_number(value: Any) -> float | None:
