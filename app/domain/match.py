@@ -146,6 +146,7 @@ class _Weighing:
     unscreened: frozenset[str]
     """The fields `compare` may report besides `SCREEN`: any level until compared."""
     screened: dict[tuple[str, ...], bool]
+    """The screen's answers by entities and `SCREEN` levels (at most `SCREENS_KEPT`)."""
 
 
 def _weighing(policy: Policy) -> _Weighing:
