@@ -29,9 +29,9 @@ CITY_SIMILAR = 0.9
 _MOBILE_KINDS = frozenset({"mobile", "fixed_line_or_mobile"})
 _IDENTITY_ORDER = {"exact": 2, "one_edit": 1, "different": 0}
 KEPT = PARSED_KEPT
-"""Values each cache of a comparing step keeps (a junk test, a mailbox's kind): the values
-a check or a file meets again are recent ones, and each cleaning worker fills every cache
-on a big file, so more entries are memory the million-row run does not have."""
+"""Values each cache of a comparing step keeps (a number's junk test, a mailbox's kind):
+the values a check or a file meets again are recent ones, and each cleaning worker fills
+every cache on a big file, so more entries are memory the million-row run does not have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,24 +303,18 @@ def _jw(a: str, b: str) -> float:
     return JaroWinkler.normalized_similarity(a, b)
 
 
-@lru_cache(maxsize=KEPT)
 def _junk_email(address: str) -> bool:
     """A placeholder mailbox (123@123.com, test@test.com) says nothing about who typed it.
 
-    Cached, as the other junk tests here: a check compares one lead with up to 50
-    candidates, and the same few values come back on every pair.
+    `junk.junk_email` keeps its answers per mailbox, as `junk.junk_name` does per name: a
+    check compares one lead with up to 50 candidates, and the same few values come back.
     """
     local, _, domain = address.rpartition("@")
     return junk.junk_email(local, domain) is not None
 
 
 def _junk_name(lead: NormalizedLead) -> bool:
-    return bool(lead.name and _junk_name_text(lead.name))
-
-
-@lru_cache(maxsize=KEPT)
-def _junk_name_text(name: str) -> bool:
-    return junk.junk_name(name) is not None
+    return bool(lead.name and junk.junk_name(lead.name) is not None)
 
 
 @lru_cache(maxsize=KEPT)

@@ -65,21 +65,9 @@ _SEVERITY = {"duplicate": 0, "possible_duplicate": 1, "unique": 2}
 
 
 def fires(rule: MatchRule, lead_entity: str, item: Scored) -> bool:
-    """Plain loops, not `all()` over a generator: every candidate that matches nothing
-    tries every rule, and this test runs a dozen times per candidate."""
-    if (
-        lead_entity not in rule.lead_entities
-        or item.candidate_entity not in rule.candidate_entities
-    ):
-        return False
     if rule.min_probability is not None and item.probability < rule.min_probability:
         return False
-    levels = item.levels
-    for field, allowed in rule.when.items():
-        level = levels.get(field)
-        if (MISSING if level is None else level.level) not in allowed:
-            return False
-    return True
+    return _levels_allow(rule, lead_entity, item.candidate_entity, item.levels)
 
 
 def first_rule(policy: Policy, lead_entity: str, item: Scored) -> MatchRule | None:
@@ -145,16 +133,21 @@ def _levels_allow(
     lead_entity: str,
     candidate_entity: str,
     levels: Mapping[str, Level],
-    unknown: frozenset[str],
+    unknown: frozenset[str] = frozenset(),
 ) -> bool:
-    """`fires` without the probability bound, a field in `unknown` allowing any level."""
+    """`fires` without the probability bound, a field in `unknown` allowing any level.
+
+    Plain loops, not `all()` over a generator: every candidate that matches nothing tries
+    every rule (when its signature is new)."""
     if lead_entity not in rule.lead_entities or candidate_entity not in rule.candidate_entities:
         return False
-    return all(
-        field in unknown
-        or (MISSING if (level := levels.get(field)) is None else level.level) in allowed
-        for field, allowed in rule.when.items()
-    )
+    for field, allowed in rule.when.items():
+        if field in unknown:
+            continue
+        level = levels.get(field)
+        if (MISSING if level is None else level.level) not in allowed:
+            return False
+    return True
 
 
 RULE_SIGNATURES_KEPT = 4096
