@@ -10,10 +10,18 @@ and the results come back in file order: verdicts, groups and resume are exactly
 of one process. With `--workers 1` both halves run in the main process, the same code.
 The same processes then render the output files a part at a time (`app.cleaning.render`).
 Workers ignore Ctrl-C; the main process stops them.
+
+After each task a worker takes what outlives it out of the cyclic garbage collector's
+sight (`gc.freeze`): the decoded leads and parsed values its caches keep, hundreds of
+thousands of objects the collector otherwise scanned again and again as the caches
+turned over, a tenth of the worker's time at 200k rows. Refcounting still frees them
+when the caches let go. The task's young cyclic garbage is collected first; a cycle
+alive at the end of a task and dropped later would never be, and the caches hold none.
 """
 
 from __future__ import annotations
 
+import gc
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -79,16 +87,28 @@ def _start(region: str, policy_json: str, leads: str, now: datetime) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     policy = Policy.model_validate_json(policy_json)
     _worker = _Context(region, policy, LeadReader(Path(leads)), now)
+    _settle_garbage()
 
 
 def _prepare_chunk(raws: list[RawLead]) -> list[Prepared]:
     assert _worker is not None
-    return [prepare(raw, _worker.region, _worker.policy) for raw in raws]
+    prepared = [prepare(raw, _worker.region, _worker.policy) for raw in raws]
+    _settle_garbage()
+    return prepared
 
 
 def _judge_chunk(jobs: list[Job]) -> list[Outcome]:
     assert _worker is not None
-    return judge_all(jobs, _worker.leads, _worker.policy, _worker.now)
+    outcomes = judge_all(jobs, _worker.leads, _worker.policy, _worker.now)
+    _settle_garbage()
+    return outcomes
+
+
+def _settle_garbage() -> None:
+    """Collect the young cyclic garbage (a phone number that fails to parse leaves an
+    exception and its frames), then take what survives out of the collector's sight."""
+    gc.collect(1)
+    gc.freeze()
 
 
 class Workers:
