@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
+from app.cleaning import leads as leads_module
 from app.cleaning.judge import Job, judge
 from app.cleaning.leads import LeadFile, LeadReader
 from app.domain.batch_index import BatchIndex
@@ -95,3 +97,23 @@ def test_leads_read_back_from_the_file_are_the_leads_written(tmp_path: Path) -> 
     reader = LeadReader(file.path, kept=2)
     for _ in range(2):  # the second pass reads most of them from the file again
         assert [reader.lead(p) for p in range(5)] == leads
+
+
+def test_a_reader_opened_early_reads_the_leads_appended_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers open their reader before the first row: every later flush must reach them,
+    read a few ends at a time (20 bytes: an end split between two reads) as well as all at once."""
+    monkeypatch.setattr(leads_module, "ENDS_READ", 20)
+    leads = [lead(name=f"Lead {n}", phone=(f"1397182450{n}",)) for n in range(7)]
+    file = LeadFile(tmp_path / "leads.jsonb")
+    reader = LeadReader(file.path)
+    for position, one in enumerate(leads):
+        file.append(orjson.dumps(normalized_to_dict(one)))
+        if position % 3 == 2:
+            file.flush()
+            assert [reader.lead(p) for p in range(position + 1)] == leads[: position + 1]
+    with pytest.raises(IndexError):
+        reader.lead(6)  # appended, not yet flushed
+    file.flush()
+    assert reader.lead(6) == leads[6]
