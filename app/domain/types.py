@@ -109,25 +109,29 @@ def normalized_from_dict(data: Mapping[str, Any]) -> NormalizedLead:
     """Read a stored normalized lead back; keys a later version added or dropped are ignored.
 
     Every check reads tens of candidates back, so this fills the slots directly: the
-    frozen dataclass's own __init__ costs three times as much.
+    frozen dataclass's own __init__ costs three times as much. Scalars, lists and the
+    attributes are filled in loops of their own, so no field asks which kind it is.
     """
     lead = object.__new__(NormalizedLead)
-    for name, default, setter in _SLOT_SETTERS:
-        value = data.get(name, default)
-        if name in _LIST_FIELDS:
-            value = tuple(value or ())
-        elif name == "attributes" and value is None:
-            value = {}
-        setter(lead, value)
+    get = data.get
+    for name, default, setter in _SCALAR_SETTERS:
+        setter(lead, get(name, default))
+    for name, setter in _LIST_SETTERS:
+        setter(lead, tuple(get(name) or ()))
+    _set_attributes(lead, get("attributes") or {})
     return lead
 
 
-def _slot_setters() -> tuple[tuple[str, Any, Any], ...]:
-    setters = []
-    for name, spec in NormalizedLead.__dataclass_fields__.items():
-        default = () if name in _LIST_FIELDS else (None if name == "attributes" else spec.default)
-        setters.append((name, default, getattr(NormalizedLead, name).__set__))
-    return tuple(setters)
+def _setter(name: str) -> Any:
+    return getattr(NormalizedLead, name).__set__
 
 
-_SLOT_SETTERS = _slot_setters()
+_SCALAR_SETTERS = tuple(
+    (name, spec.default, _setter(name))
+    for name, spec in NormalizedLead.__dataclass_fields__.items()
+    if name not in _LIST_FIELDS and name != "attributes"
+)
+_LIST_SETTERS = tuple(
+    (name, _setter(name)) for name in NormalizedLead.__dataclass_fields__ if name in _LIST_FIELDS
+)
+_set_attributes = _setter("attributes")
