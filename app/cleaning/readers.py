@@ -206,7 +206,7 @@ def _csv_rows(source: Source) -> Iterator[Row]:
         header_seen = False
         try:
             for cells in reader:
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue
                 if not header_seen:
                     header_seen = True
@@ -216,7 +216,7 @@ def _csv_rows(source: Source) -> Iterator[Row]:
                         f"{source.path.name}, line {reader.line_num}: {len(cells)} values but "
                         f"the header names {width} columns (a delimiter inside an unquoted value?)"
                     )
-                yield {col: _cell(v) for col, v in zip(source.columns, cells, strict=False)}
+                yield {col: _text_cell(v) for col, v in zip(source.columns, cells, strict=False)}
         except csv.Error as exc:
             raise CleanError(f"{source.path.name}, line {reader.line_num}: {exc}") from None
 
@@ -317,5 +317,9 @@ def _cell(value: Any) -> str | None:
     """A cell as text (None when empty), NUL-free and cut to the length one field may have."""
     if value is None:
         return None
-    text = _text(value).replace("\x00", "").strip()
-    return text[:MAX_CELL] or None
+    return _text_cell(_text(value))
+
+
+def _text_cell(text: str) -> str | None:
+    """`_cell` of a value that is text already, as every CSV cell is."""
+    return text.replace("\x00", "").strip()[:MAX_CELL] or None
