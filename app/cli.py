@@ -22,10 +22,48 @@ if TYPE_CHECKING:
     from app.domain import score_fit, train
 
 
+class CommandFailed(Exception):
+    """A command cannot go on, for a reason its message tells the person who ran it."""
+
+
 def _migrate(settings: Settings) -> None:
+    """Bring the schema up to date; a database that cannot be opened (a path in a directory
+    that does not exist, a server that refuses, a malformed URL) is a message, not a
+    traceback."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
     from app.store.migrate import upgrade
 
-    upgrade(settings.database_url)
+    _sqlite_directory_exists(settings.database_url)
+    try:
+        upgrade(settings.database_url)
+    except (ArgumentError, DBAPIError, OSError) as exc:
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        try:
+            where = _safe_url(settings.database_url)
+        except ArgumentError:
+            where = "LEADGATE_DATABASE_URL"
+        raise CommandFailed(f"cannot open the database {where}: {reason}") from None
+
+
+def _sqlite_directory_exists(url: str) -> None:
+    """SQLite creates its file but not the directories above it: say which one is missing
+    before the driver fails on it (its thread then outlives the event loop, noisily)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return
+    directory = Path(path).parent
+    if not directory.is_dir():
+        raise CommandFailed(
+            f"cannot open the database {_safe_url(url)}: the directory {directory} does not exist"
+        )
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -278,7 +316,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    code: int = args.run(Settings(), args)
+    try:
+        code: int = args.run(Settings(), args)
+    except CommandFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -79,3 +79,28 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("sqlite+aiosqlite:///{tmp}/no/such/dir/leadgate.db", "/no/such/dir does not exist"),
+        ("postgresql+asyncpg://leadgate:secret@127.0.0.1:1/test", "127.0.0.1:1"),
+        ("not a database url", "LEADGATE_DATABASE_URL"),
+    ],
+)
+@pytest.mark.parametrize("command", [["migrate"], ["serve", "--host", "127.0.0.1", "--port", "1"]])
+def test_a_database_that_cannot_be_opened_is_a_message_not_a_traceback(
+    url: str,
+    says: str,
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LEADGATE_DATABASE_URL", url.format(tmp=tmp_path))
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot open the database") and says in err
+    assert "secret" not in err and "Traceback" not in err
+    assert not (tmp_path / "no").exists()
