@@ -30,40 +30,35 @@ def _migrate(settings: Settings) -> None:
     """Bring the schema up to date; a database that cannot be opened (a path in a directory
     that does not exist, a server that refuses, a malformed URL) is a message, not a
     traceback."""
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from app.store.migrate import upgrade
 
-    _sqlite_directory_exists(settings.database_url)
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError as exc:
+        raise CommandFailed(f"cannot open the database LEADGATE_DATABASE_URL: {exc}") from None
+    where = url.render_as_string(hide_password=True)
+    missing = _missing_sqlite_directory(url.get_backend_name(), url.database)
+    if missing is not None:
+        raise CommandFailed(
+            f"cannot open the database {where}: the directory {missing} does not exist"
+        )
     try:
         upgrade(settings.database_url)
-    except (ArgumentError, DBAPIError, OSError) as exc:
+    except (DBAPIError, OSError) as exc:
         reason = exc.orig if isinstance(exc, DBAPIError) else exc
-        try:
-            where = _safe_url(settings.database_url)
-        except ArgumentError:
-            where = "LEADGATE_DATABASE_URL"
         raise CommandFailed(f"cannot open the database {where}: {reason}") from None
 
 
-def _sqlite_directory_exists(url: str) -> None:
-    """SQLite creates its file but not the directories above it: say which one is missing
+def _missing_sqlite_directory(backend: str, path: str | None) -> Path | None:
+    """SQLite creates its file but not the directories above it: the missing one is named
     before the driver fails on it (its thread then outlives the event loop, noisily)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return
-    path = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
-        return
+    if backend != "sqlite" or not path or path == ":memory:":
+        return None
     directory = Path(path).parent
-    if not directory.is_dir():
-        raise CommandFailed(
-            f"cannot open the database {_safe_url(url)}: the directory {directory} does not exist"
-        )
+    return None if directory.is_dir() else directory
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
