@@ -13,8 +13,8 @@
 2. **Write**, once every row is decided and the groups are final: the cleaned file
    (every row with its verdict, group and master flag), the merged file (one row per
    group, the group folded into its master by the survivorship policy) and the report.
-   The same worker processes lay out and encode the files a part at a time
-   (`app.cleaning.render`); this process counts the report and appends the parts.
+   The same worker processes lay out, encode and count the files a part at a time
+   (`app.cleaning.render`); this process appends the parts and merges their reports.
 3. **Register** (with `--register`): each group's merged lead goes through the same
    check-and-store flow as `POST /v1/check` with `register: true`.
 """
@@ -368,17 +368,17 @@ class Cleaner:
         sheet = Sheet(fmt, layout, delimiter, self._identity(), self.spill.path)
         self.spill.flush()
         report = Report()
-        records = self.spill.records()
-        rendering: deque[tuple[Part, Future[Rendered]]] = deque()
+        rendering: deque[Future[Rendered]] = deque()
         parts = self._parts(plan)
         while True:
             while len(rendering) <= 2 * self.workers and (part := next(parts, None)):
-                rendering.append((part, workers.render(part, sheet)))
+                rendering.append(workers.render(part, sheet))
             if not rendering:
                 break
-            part, rendered = rendering.popleft()
-            writers = (cleaned, merged)
-            _append(part, rendered, records=records, plan=plan, report=report, writers=writers)
+            rendered = rendering.popleft().result()
+            report.merge(rendered.report)
+            cleaned.write(rendered.cleaned)
+            merged.write(rendered.merged)
         _close(cleaned, merged)
         rows = len(self.spill)
         run_figures = {
@@ -420,6 +420,7 @@ class Cleaner:
                 (start, end - start),
                 tuple(plan.group_id(plan.roots[p]) for p in positions),
                 tuple(plan.master[plan.roots[p]] == p for p in positions),
+                tuple(plan.size[plan.roots[p]] for p in positions),
                 tuple(self._group(plan, p, first) for p in positions if plan.roots[p] == p),
             )
 
@@ -458,27 +459,6 @@ class Cleaner:
                 self._checkpoint(complete=True)
         shown = ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) or "none new"
         self.say(f"registered {sum(counts.values()):,} merged leads in the index ({shown})")
-
-
-def _append(
-    part: Part,
-    rendering: Future[Rendered],
-    *,
-    records: Iterator[Record],
-    plan: _GroupPlan,
-    report: Report,
-    writers: tuple[RowWriter, RowWriter],
-) -> None:
-    """Count a rendered part's rows in the report, then append it to the cleaned and merged
-    files."""
-    for group_id, is_master, record in zip(
-        part.group_ids, part.masters, islice(records, len(part.group_ids)), strict=True
-    ):
-        root = plan.roots[record["row"] - 1]
-        report.add(record, group_id=group_id, group_size=plan.size[root], is_master=is_master)
-    rendered = rendering.result()
-    writers[0].write(rendered.cleaned)
-    writers[1].write(rendered.merged)
 
 
 def _close(*writers: RowWriter) -> None:

@@ -3,9 +3,10 @@
 Once every row is decided and the groups are final, each row of the cleaned file and each
 group's merged row depend only on the work file and the final groups, so a part of the
 file renders anywhere: its rows are read back, laid out (`app.cleaning.rows`), folded
-into their group's merged row (survivorship) and encoded in the output's format. The main
-process sends the parts out in file order, counts the report and appends what comes back,
-in file order again: the files are those one process would write.
+into their group's merged row (survivorship), encoded in the output's format and counted
+in the part's report. The main process sends the parts out in file order and appends
+what comes back, and merges the reports, in file order again: the files and the report
+are those one process would write.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import orjson
 
 from app.cleaning.leads import Span
 from app.cleaning.readers import Format
+from app.cleaning.report import Report
 from app.cleaning.rows import Layout, Merged, cleaned_json
 from app.cleaning.writers import Encoded, Encoder
 
@@ -53,12 +55,16 @@ class Part(NamedTuple):
     span: Span
     group_ids: tuple[str, ...]
     masters: tuple[bool, ...]
+    sizes: tuple[int, ...]
+    """How many rows each row's group has."""
     groups: tuple[Group, ...]
 
 
 class Rendered(NamedTuple):
     cleaned: Encoded
     merged: Encoded
+    report: Report
+    """The part's rows counted, to merge into the file's report in file order."""
 
 
 def render(part: Part, sheet: Sheet) -> Rendered:
@@ -68,23 +74,25 @@ def render(part: Part, sheet: Sheet) -> Rendered:
     lay = cleaned_json if jsonl else layout.cleaned
     cleaned = Encoder(sheet.fmt, layout.cleaned_columns(), sheet.delimiter)
     merged = Encoder(sheet.fmt, layout.merged_columns(), sheet.delimiter)
+    report = Report(sources_kept=None)
     groups = {group.row: group for group in part.groups}
     fd = os.open(sheet.work, os.O_RDONLY)
     try:
         start, length = part.span
         lines = os.pread(fd, length, start).split(b"\n")[:-1]
-        for row, (line, group_id, is_master) in enumerate(
-            zip(lines, part.group_ids, part.masters, strict=True)
+        for row, (line, group_id, is_master, size) in enumerate(
+            zip(lines, part.group_ids, part.masters, part.sizes, strict=True)
         ):
             record = orjson.loads(line)
             cleaned.add(lay(record, group_id, is_master=is_master))
+            report.add(record, group_id=group_id, group_size=size, is_master=is_master)
             group = groups.get(row)
             if group is not None:
                 folded = _merged(group, record, group_id, fd, sheet.identity)
                 merged.add(folded.as_json() if jsonl else layout.merged(folded))
     finally:
         os.close(fd)
-    return Rendered(cleaned.done(), merged.done())
+    return Rendered(cleaned.done(), merged.done(), report)
 
 
 def _merged(

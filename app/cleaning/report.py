@@ -1,9 +1,14 @@
 """The data-quality report: the figures a clean-up starts from, counted row by row.
 
-Fed every decided row once (in file order, after the groups are final), it counts in
-bounded memory: the counters are per field, code, grade, pool and source (at most
-`MAX_SOURCES` sources, the rest as "(other)"), the junk values a bounded heavy-hitter
-count, and the samples a few rows of each kind of problem.
+Fed every decided row once (after the groups are final), it counts in bounded memory: the
+counters are per field, code, grade, pool and source (at most `MAX_SOURCES` sources, the
+rest as "(other)"), the junk values a bounded heavy-hitter count, and the samples a few
+rows of each kind of problem.
+
+The rows may be counted a part at a time, in the processes that render the part
+(`app.cleaning.render`), and the parts merged in file order (`Report.merge`): every
+figure is then the one counting row by row gives, the samples and the sources' order
+too, except the junk values' approximate top, which is pruned per part.
 """
 
 from __future__ import annotations
@@ -46,11 +51,18 @@ class TopValues:
 
     def add(self, value: str) -> None:
         self.counts[value] += 1
+        self._prune()
+
+    def _prune(self) -> None:
         if len(self.counts) > self.keep * 50:
             self.counts = Counter(dict(self.counts.most_common(self.keep * 10)))
 
     def top(self) -> list[dict[str, Any]]:
         return [{"value": v, "rows": n} for v, n in self.counts.most_common(self.keep)]
+
+    def merge(self, other: TopValues) -> None:
+        self.counts.update(other.counts)
+        self._prune()
 
 
 @dataclass
@@ -76,6 +88,16 @@ class Tally:
         self.grades[record["grade"]] += 1
         self.pools[record["pool"]] += 1
 
+    def merge(self, other: Tally) -> None:
+        self.rows += other.rows
+        self.valid += other.valid
+        self.decisions.update(other.decisions)
+        self.redundant += other.redundant
+        self.junk += other.junk
+        self.issues.update(other.issues)
+        self.grades.update(other.grades)
+        self.pools.update(other.pools)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "rows": self.rows,
@@ -94,7 +116,10 @@ class Tally:
 
 
 class Report:
-    def __init__(self) -> None:
+    def __init__(self, sources_kept: int | None = MAX_SOURCES) -> None:
+        """`sources_kept` None: every source by name, as a part merged later counts them
+        (the cap must apply to the first sources of the whole file, not of a part)."""
+        self.sources_kept = sources_kept
         self.total = Tally()
         self.sources: dict[str, Tally] = {}
         self.filled: Counter[str] = Counter()
@@ -143,9 +168,31 @@ class Report:
                 },
             )
 
+    def merge(self, part: Report) -> None:
+        """Add the figures of the rows that follow those counted so far, counted apart."""
+        self.total.merge(part.total)
+        for name, tally in part.sources.items():
+            self._source(name).merge(tally)
+        for counter, more in (
+            (self.filled, part.filled),
+            (self.usable, part.usable),
+            (self.rules, part.rules),
+            (self.group_sizes, part.group_sizes),
+            (self.against, part.against),
+        ):
+            counter.update(more)
+        self.severity.update(part.severity)
+        for code, top in part.junk_values.items():
+            self.junk_values.setdefault(code, TopValues()).merge(top)
+        for kind, samples in part.samples.items():
+            for sample in samples:
+                self._sample(kind, sample)
+        self.groups += part.groups
+
     def _source(self, source: str | None) -> Tally:
         name = source or NO_SOURCE
-        if name not in self.sources and len(self.sources) >= MAX_SOURCES:
+        kept = self.sources_kept
+        if name not in self.sources and kept is not None and len(self.sources) >= kept:
             name = OTHER_SOURCE
         return self.sources.setdefault(name, Tally())
 

@@ -85,13 +85,6 @@ class Spill:
             self._flushed = self._end
         return dict(orjson.loads(os.pread(self._reader, length, start)))
 
-    def records(self) -> Iterator[Record]:
-        """Every row, front to back."""
-        self.flush()
-        with self.path.open("rb") as f:
-            for line in f:
-                yield orjson.loads(line)
-
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()

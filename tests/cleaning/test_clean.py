@@ -215,6 +215,8 @@ async def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
     pooled = await clean(path, tmp_path / "pooled", workers=2)
     assert pooled.cleaned.read_bytes() == alone.cleaned.read_bytes()
     assert pooled.merged.read_bytes() == alone.merged.read_bytes()
+    del pooled.report["run"], alone.report["run"]
+    assert pooled.report == alone.report
 
 
 @pytest.mark.parametrize(
