@@ -41,7 +41,7 @@ from app.cleaning import html, mapping, state
 from app.cleaning.errors import CleanError
 from app.cleaning.judge import Job, Outcome
 from app.cleaning.leads import LeadFile
-from app.cleaning.prepare import CHUNK, Prepared, Workers
+from app.cleaning.prepare import CHUNK, Judging, Prepared, Workers
 from app.cleaning.progress import Progress
 from app.cleaning.readers import open_source, read_rows
 from app.cleaning.render import Group, Part, Rendered, Sheet
@@ -257,7 +257,7 @@ class Cleaner:
         depth = 2 * self.workers
         rows = self._items()
         prepared: deque[tuple[list[Item], Future[list[Prepared]]]] = deque()
-        judged: deque[tuple[list[Item], list[Prepared], Future[list[Outcome]]]] = deque()
+        judged: deque[tuple[list[Item], list[Prepared], Judging]] = deque()
         leads = self.leads_file()
         try:
             while True:
@@ -306,7 +306,7 @@ class Cleaner:
         self,
         chunk: list[Item],
         prepared: list[Prepared],
-        judged: Future[list[Outcome]],
+        judged: Judging,
         progress: Progress,
     ) -> None:
         """Record the judged rows in file order: work file, groups, progress, checkpoints."""
