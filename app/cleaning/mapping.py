@@ -179,9 +179,12 @@ def _values(value: Any) -> list[str]:
     return [text] if text else []
 
 
+_NOT_SCALAR = frozenset((*LIST_FIELDS, "attributes", "entity"))
+
+
 def raw_lead(lead: Mapping[str, Any]) -> RawLead:
     """The domain value of a Lead JSON made by `ColumnMap.lead`."""
-    data = {k: v for k, v in lead.items() if k not in (*LIST_FIELDS, "attributes", "entity")}
+    data = {k: v for k, v in lead.items() if k not in _NOT_SCALAR}
     return RawLead(
         **data,
         entity=cast(Entity, lead.get("entity", "lead")),

@@ -53,7 +53,6 @@ from app.domain.batch_index import BatchIndex, Groups
 from app.domain.match import Stored
 from app.domain.model import Frequencies
 from app.domain.policy import Policy
-from app.domain.types import RawLead
 
 WORK_DIR = ".leadgate-work"
 CHECKPOINT_ROWS = 2000
@@ -62,8 +61,8 @@ YIELD_ROWS = 50
 PART_ROWS = 1000
 """Rows a worker renders at a time in the write phase."""
 AUTO_WORKERS_FROM_ROWS = 20_000
-Item = tuple[dict[str, Any], dict[str, Any], RawLead]
-"""A row: its cells, its Lead JSON, its domain value."""
+Item = tuple[dict[str, Any], dict[str, Any]]
+"""A row: its cells and its Lead JSON."""
 
 
 class Against(Protocol):
@@ -262,7 +261,7 @@ class Cleaner:
         try:
             while True:
                 while len(prepared) < depth and (chunk := list(islice(rows, CHUNK))):
-                    prepared.append((chunk, workers.prepare([item[2] for item in chunk])))
+                    prepared.append((chunk, workers.prepare([item[1] for item in chunk])))
                 if not prepared:
                     break
                 chunk, ready = prepared.popleft()
@@ -310,7 +309,7 @@ class Cleaner:
         progress: Progress,
     ) -> None:
         """Record the judged rows in file order: work file, groups, progress, checkpoints."""
-        for (cells, lead_json, _), ready, outcome in zip(
+        for (cells, lead_json), ready, outcome in zip(
             chunk, prepared, judged.result(), strict=True
         ):
             record = self._record(cells, lead_json, ready, outcome)
@@ -336,10 +335,9 @@ class Cleaner:
         )
 
     def _items(self) -> Iterator[Item]:
-        """The rows not yet decided, each with its Lead JSON and domain value."""
+        """The rows not yet decided, each with its Lead JSON."""
         for cells in read_rows(self.source, skip=len(self.spill)):
-            lead = self.columns.lead(cells)
-            yield cells, lead, mapping.raw_lead(lead)
+            yield cells, self.columns.lead(cells)
 
     def _record(
         self, cells: dict[str, Any], lead_json: dict[str, Any], ready: Prepared, outcome: Outcome
