@@ -88,10 +88,7 @@ def judge(job: Job, leads: LeadReader, policy: Policy, now: datetime) -> Outcome
     """Decide the row as `/v1/check` would against these candidates (weighing agreement on
     a value by how many earlier rows, and stored records, carry it), then score it."""
     lead = leads.lead(job.position)
-    candidates = list(job.stored)
-    for position in job.positions:
-        earlier = leads.lead(position)
-        candidates.append(Stored(str(position), earlier.entity, earlier))
+    candidates = [*job.stored, *map(leads.candidate, job.positions)]
     frequencies = Frequencies(job.counts, job.records)
     if job.stored_frequencies is not None:
         frequencies = frequencies.plus(job.stored_frequencies)

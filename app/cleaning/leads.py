@@ -18,6 +18,7 @@ from pathlib import Path
 
 import orjson
 
+from app.domain.match import Stored
 from app.domain.types import NormalizedLead, normalized_from_dict
 
 Span = tuple[int, int]
@@ -79,16 +80,22 @@ class LeadReader:
         self._fd = os.open(path, os.O_RDONLY)
         self._ends_fd = os.open(ends_path(path), os.O_RDONLY)
         self._ends = array("q")
-        self._kept: OrderedDict[int, NormalizedLead] = OrderedDict()
+        self._kept: OrderedDict[int, Stored] = OrderedDict()
         self._keep = kept
 
     def lead(self, position: int) -> NormalizedLead:
+        return self.candidate(position).lead
+
+    def candidate(self, position: int) -> Stored:
+        """The lead as a candidate to compare with, named by its position; kept as such, so
+        the candidate a row finds again and again is not made again each time."""
         found = self._kept.get(position)
         if found is not None:
             self._kept.move_to_end(position)
             return found
         start, length = self._span(position)
-        found = normalized_from_dict(orjson.loads(os.pread(self._fd, length, start)))
+        lead = normalized_from_dict(orjson.loads(os.pread(self._fd, length, start)))
+        found = Stored(str(position), lead.entity, lead)
         self._kept[position] = found
         if len(self._kept) > self._keep:
             self._kept.popitem(last=False)
