@@ -33,6 +33,7 @@ Decisions that a caller depends on:
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -162,9 +163,20 @@ def _valid(number: PhoneNumber) -> _Valid | None:
 def _parse(text: str, region: str) -> _Valid | None:
     try:
         number = phonenumbers.parse(text, region)
-    except NumberParseException:
+    except NumberParseException as error:
+        _drop_tracebacks(error)
         return None
     return _valid(number)
+
+
+def _drop_tracebacks(error: BaseException | None) -> None:
+    """`phonenumbers.parse` keeps the exception it re-raises, and its traceback, in locals of
+    a frame that traceback holds: reference cycles (frames, matches, numbers) left for the
+    cyclic collector on every number that fails to parse, unless the frames let go."""
+    while error is not None:
+        traceback.clear_frames(error.__traceback__)
+        error.__traceback__ = None
+        error = error.__context__
 
 
 def _phone(valid: _Valid, extension: str | None) -> Phone:

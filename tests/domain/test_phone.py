@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,14 @@ def test_benchmark_single_number(benchmark: BenchmarkFixture, value: str) -> Non
 def test_benchmark_typical_lead(benchmark: BenchmarkFixture) -> None:
     result = benchmark(parse_phones, ["手机：138 0013 8000", "010-8888 6666 转 8001"], "CN")
     assert len(result.phones) == 2
+
+
+def test_a_number_that_fails_to_parse_leaves_no_garbage_for_the_cyclic_collector() -> None:
+    gc.collect()
+    gc.disable()
+    try:
+        for text in ("+999 1234 5678", "+86 12", "0086 999 123 456 789", "+1 (555) 01"):
+            parse_phones([text], "CN")
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
