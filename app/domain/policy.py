@@ -443,7 +443,7 @@ class Policy(BaseModel):
     model: MatchModel = DEFAULT_MODEL
     attributes: dict[str, AttributeSpec] = Field(default_factory=dict)
     blocklist: Blocklist = Blocklist()
-    max_candidates: int = Field(default=20, ge=1, le=500)
+    max_candidates: int = Field(default=10, ge=1, le=500)
     hot_key_cap: int = Field(
         default=200, ge=1, le=100_000, description="A key shared by more records is not searched."
     )

@@ -23,7 +23,7 @@ from app.store.hot_reads import HotReads
 from app.store.records import Candidate
 from app.store.tables import lead_key
 
-DEFAULT_CANDIDATE_LIMIT = 20
+DEFAULT_CANDIDATE_LIMIT = 10  # the policy's default `max_candidates`
 DEFAULT_HOT_KEY_CAP = 200
 DECODED_KEPT = 8192
 
