@@ -17,14 +17,15 @@ from sqlalchemy import String, bindparam, delete, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import NormalizedLead, normalized_from_dict
 from app.store.engine import driver_fetch
 from app.store.hot_reads import HotReads
 from app.store.records import Candidate
 from app.store.tables import lead_key
 
-DEFAULT_CANDIDATE_LIMIT = 10  # the policy's default `max_candidates`
-DEFAULT_HOT_KEY_CAP = 200
+DEFAULT_CANDIDATE_LIMIT = DEFAULT_POLICY.max_candidates
+DEFAULT_HOT_KEY_CAP = DEFAULT_POLICY.hot_key_cap
 DECODED_KEPT = 8192
 
 
