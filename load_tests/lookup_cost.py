@@ -39,7 +39,7 @@ _COLUMNS = "l.external_id, l.entity, l.group_id,\n       CAST(l.normalized AS TE
 
 def forms() -> dict[str, str]:
     """The lookup and the forms it is measured against, each a rewrite of the real text."""
-    lookup = index._PG_LOOKUP
+    lookup = index._PG_LOOKUP_ONE
     if _JOIN not in lookup or _COLUMNS not in lookup:
         raise SystemExit("the lookup's text changed: update load_tests/lookup_cost.py")
     without_json = lookup.replace("CAST(l.normalized AS TEXT)", "NULL::text")

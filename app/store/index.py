@@ -75,11 +75,7 @@ shared AS (
     WHERE k.lead_id <> :exclude
     GROUP BY w.i, k.lead_id
 ),
-ranked AS (
-    SELECT i, lead_id AS id, shared,
-           row_number() OVER (PARTITION BY i ORDER BY shared DESC, rarest, lead_id) AS rank
-    FROM shared
-)
+{ranked}
 SELECT r.i, r.id, l.external_id, l.entity, l.group_id,
        CAST(l.normalized AS TEXT) AS normalized, r.shared, r.rank
 FROM ranked AS r
@@ -90,6 +86,27 @@ UNION ALL
 SELECT -1, key, NULL, NULL, NULL, NULL, n, 0 FROM counted
 ORDER BY 1, 8
 """
+# Many leads: each lead's sharers numbered in its own partition. One lead: the best `limit`
+# of them kept on the way (a top-N sort) before they are numbered, a fifth less of the
+# database's CPU per lookup on the 1M bench index than numbering every sharer. Ties go by
+# id in the "C" collation: byte order, as SQLite compares, whatever the database's locale
+# (comparing through the locale cost another sixth).
+_RANK_MANY = """ranked AS (
+    SELECT i, lead_id AS id, shared,
+           row_number() OVER (
+               PARTITION BY i ORDER BY shared DESC, rarest, lead_id{in_bytes}
+           ) AS rank
+    FROM shared
+)"""
+_RANK_ONE = """ranked AS (
+    SELECT i, lead_id AS id, shared,
+           row_number() OVER (ORDER BY shared DESC, rarest, lead_id{in_bytes}) AS rank
+    FROM (
+        SELECT i, lead_id, shared, rarest FROM shared
+        ORDER BY shared DESC, rarest, lead_id{in_bytes}
+        LIMIT :limit
+    ) AS best
+)"""
 _PG_WANTED = """WITH wanted AS (
     SELECT w.i, w.key FROM unnest(CAST(:leads AS integer[]), CAST(:keys AS text[])) AS w(i, key)
 ),"""
@@ -97,13 +114,28 @@ _SQLITE_WANTED = """WITH wanted AS (
     SELECT CAST(json_extract(value, '$[0]') AS INTEGER) AS i, json_extract(value, '$[1]') AS key
     FROM json_each(:pairs)
 ),"""
-_SQLITE_LOOKUP = text(_SQLITE_WANTED + _LOOKUP_BODY)
+
+
+def _lookup(wanted: str, ranked: str, in_bytes: str) -> str:
+    return wanted + _LOOKUP_BODY.format(ranked=ranked.format(in_bytes=in_bytes))
+
+
+# SQLite compares text byte by byte already, and knows no "C" collation.
+_SQLITE_LOOKUP = text(_lookup(_SQLITE_WANTED, _RANK_MANY, ""))
+_SQLITE_LOOKUP_ONE = text(_lookup(_SQLITE_WANTED, _RANK_ONE, ""))
 # PostgreSQL runs the lookup on the driver itself: SQLAlchemy's statement and row handling
 # cost as much CPU as the lookup's own, on the path every check takes.
 _PG_PARAMS = ("tenant", "over", "cap", "limit", "exclude", "leads", "keys")
-_PG_LOOKUP = _PG_WANTED + _LOOKUP_BODY
-for _n, _name in enumerate(_PG_PARAMS, start=1):
-    _PG_LOOKUP = _PG_LOOKUP.replace(f":{_name}", f"${_n}")
+
+
+def _numbered(sql: str) -> str:
+    for n, name in enumerate(_PG_PARAMS, start=1):
+        sql = sql.replace(f":{name}", f"${n}")
+    return sql
+
+
+_PG_LOOKUP = _numbered(_lookup(_PG_WANTED, _RANK_MANY, ' COLLATE "C"'))
+_PG_LOOKUP_ONE = _numbered(_lookup(_PG_WANTED, _RANK_ONE, ' COLLATE "C"'))
 NO_RECORD = ""  # what `exclude` is when no record is left out: never a record's id
 
 
@@ -146,14 +178,18 @@ async def find_candidates_many(
     if not pairs:
         return [CandidateSearch([], (), {}) for _ in keysets]
     params = _params(tenant_id, pairs, limit, hot_key_cap, exclude)
+    one = len(keysets) == 1
     if conn.dialect.name == "postgresql":
         rows: Sequence[Any] = await driver_fetch(
-            conn, _PG_LOOKUP, *(params[name] for name in _PG_PARAMS)
+            conn,
+            _PG_LOOKUP_ONE if one else _PG_LOOKUP,
+            *(params[name] for name in _PG_PARAMS),
         )
     else:
         sqlite_params = {k: v for k, v in params.items() if k not in ("leads", "keys")}
         result = await conn.execute(
-            _SQLITE_LOOKUP, sqlite_params | {"pairs": orjson.dumps(pairs).decode()}
+            _SQLITE_LOOKUP_ONE if one else _SQLITE_LOOKUP,
+            sqlite_params | {"pairs": orjson.dumps(pairs).decode()},
         )
         rows = result.all()
     return _searches(rows, keysets, hot_key_cap)
@@ -173,7 +209,7 @@ async def find_candidates_read(
     if not pairs:
         return CandidateSearch([], (), {})
     params = _params(tenant_id, pairs, limit, hot_key_cap, None)
-    rows = await reads.fetch(_PG_LOOKUP, *(params[name] for name in _PG_PARAMS))
+    rows = await reads.fetch(_PG_LOOKUP_ONE, *(params[name] for name in _PG_PARAMS))
     return _searches(rows, [keys], hot_key_cap)[0]
 
 
