@@ -70,12 +70,6 @@ def _arguments(keys: Sequence[str], policy: Policy) -> list[Any]:
     return [params[name] for name in index._PG_PARAMS]
 
 
-def _backend_cpu(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / run.CLK_TCK
-
-
 async def measure(url: str, policy: Policy, leads: int, rounds: int) -> dict[str, list[float]]:
     """Per form: least wall, client CPU and database CPU per lookup (µs), rows per lookup."""
     conn = await asyncpg.connect(
@@ -94,7 +88,7 @@ async def measure(url: str, policy: Policy, leads: int, rounds: int) -> dict[str
                 await conn.fetch(sql, *args)
         for _ in range(rounds):
             for name, statements in calls.items():
-                db, cpu, wall = _backend_cpu(backend), time.process_time(), time.perf_counter()
+                db, cpu, wall = run.cpu_seconds([backend]), time.process_time(), time.perf_counter()
                 rows = 0
                 for sql, args in statements:
                     rows += len(await conn.fetch(sql, *args))
@@ -102,7 +96,7 @@ async def measure(url: str, policy: Policy, leads: int, rounds: int) -> dict[str
                 figures = [
                     (time.perf_counter() - wall) / n * 1e6,
                     (time.process_time() - cpu) / n * 1e6,
-                    (_backend_cpu(backend) - db) / n * 1e6,
+                    (run.cpu_seconds([backend]) - db) / n * 1e6,
                 ]
                 old = best.get(name, figures)[:3]
                 best[name] = [*(min(f, o) for f, o in zip(figures, old, strict=True)), rows / n]

@@ -91,19 +91,18 @@ ORDER BY 1, 8
 # database's CPU per lookup on the 1M bench index than numbering every sharer. Ties go by
 # id in the "C" collation: byte order, as SQLite compares, whatever the database's locale
 # (comparing through the locale cost another sixth).
+_BEST_FIRST = "shared DESC, rarest, lead_id{in_bytes}"
 _RANK_MANY = """ranked AS (
     SELECT i, lead_id AS id, shared,
-           row_number() OVER (
-               PARTITION BY i ORDER BY shared DESC, rarest, lead_id{in_bytes}
-           ) AS rank
+           row_number() OVER (PARTITION BY i ORDER BY {best_first}) AS rank
     FROM shared
 )"""
 _RANK_ONE = """ranked AS (
     SELECT i, lead_id AS id, shared,
-           row_number() OVER (ORDER BY shared DESC, rarest, lead_id{in_bytes}) AS rank
+           row_number() OVER (ORDER BY {best_first}) AS rank
     FROM (
         SELECT i, lead_id, shared, rarest FROM shared
-        ORDER BY shared DESC, rarest, lead_id{in_bytes}
+        ORDER BY {best_first}
         LIMIT :limit
     ) AS best
 )"""
@@ -117,7 +116,8 @@ _SQLITE_WANTED = """WITH wanted AS (
 
 
 def _lookup(wanted: str, ranked: str, in_bytes: str) -> str:
-    return wanted + _LOOKUP_BODY.format(ranked=ranked.format(in_bytes=in_bytes))
+    best_first = _BEST_FIRST.format(in_bytes=in_bytes)
+    return wanted + _LOOKUP_BODY.format(ranked=ranked.format(best_first=best_first))
 
 
 # SQLite compares text byte by byte already, and knows no "C" collation.
