@@ -2,6 +2,9 @@
 
     .venv/bin/python -m load_tests.ab DIR_A DIR_B [--size 1000000] [--rounds 6] [--route check]
 
+`--route register` measures checks that register their lead (every phase adds leads to the
+index, the two trees' alike; `load_tests.run` resets it to the seeded leads when it starts).
+
 Each DIR is a tree of the code (`git archive <commit> | tar -x -C DIR`). Both are served at
 once against the same bench index, as `load_tests.run` serves leadgate, and driven in turn
 by the same client, A then B, then B then A, for `--rounds` rounds: a host whose speed
@@ -21,7 +24,12 @@ from pathlib import Path
 from load_tests import run, seed
 from load_tests.client import Phase
 
-ROUTES = {"check": ("/v1/check", 16, 1), "batch": ("/v1/check/batch", 4, run.BATCH)}
+# route: path, concurrency, leads per request, `run.bodies` entry
+ROUTES = {
+    "check": ("/v1/check", 16, 1, "check"),
+    "register": ("/v1/check", 16, 1, "check register"),
+    "batch": ("/v1/check/batch", 4, run.BATCH, "batch"),
+}
 FIGURES = ("rate/s", "app µs", "db µs", "p50 ms", "p99 ms")
 
 
@@ -49,10 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.trees[0].resolve() == args.trees[1].resolve():
         parser.error("give two different trees")
-    path, concurrency, units = ROUTES[args.route]
+    path, concurrency, units, entry = ROUTES[args.route]
     url = run.prepare_database(args.size, seed.DEFAULT_SEED)
     db = (seed.asyncpg_dsn(url), run.database_name(args.size))
-    bodies = run.bodies(seed.DEFAULT_SEED)[args.route]
+    bodies = run.bodies(seed.DEFAULT_SEED)[entry]
     names = [f"{tree.name} ({side})" for tree, side in zip(args.trees, "AB", strict=True)]
     figures: dict[str, list[tuple[float, ...]]] = {name: [] for name in names}
     with ExitStack() as stack:

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.store import reviews, touchpoints
+from app.store.engine import execute_built
 from app.store.records import AuditEntry, as_utc
 from app.store.tables import audit_event
 
@@ -20,7 +21,8 @@ _INSERT = insert(audit_event)
 async def record(
     conn: AsyncConnection, tenant_id: str, lead_id: str, action: str, data: dict[str, Any]
 ) -> None:
-    await conn.execute(
+    await execute_built(
+        conn,
         _INSERT,
         {
             "tenant_id": tenant_id,

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -32,8 +34,12 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 
 from app.store.errors import Conflict, StoreFailed, StoreUnavailable
+
+_T = TypeVar("_T")
 
 SQLITE_BUSY_TIMEOUT = 10.0
 # Seconds the client waits past the statement timeout before it gives up on the server itself.
@@ -221,17 +227,89 @@ async def driver_fetch(conn: AsyncConnection, sql: str, *args: Any) -> list[Any]
     become the store's, as `transaction` makes SQLAlchemy's; a connection that failed is
     invalidated so the pool does not hand it out again.
     """
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
+    driver = await _driver(conn)
     assert driver is not None
+    rows: list[Any] = await _on_driver(conn, driver.fetch(sql, *args))
+    return rows
+
+
+async def execute_built(
+    conn: AsyncConnection,
+    statement: UpdateBase,
+    values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+) -> None:
+    """`conn.execute(statement, values)` for a write built once (at import), on PostgreSQL
+    sent by the driver itself inside the transaction already begun.
+
+    SQLAlchemy's own execute costs ~120 µs of CPU a statement past the driver's (an audit
+    insert: 181-212 µs against 67), and a registering check writes five of them. The
+    statement is compiled once per set of columns, and its parameters go through the
+    dialect's own bind processors, so the driver receives what SQLAlchemy would send.
+    SQLAlchemy sends BEGIN with a transaction's first statement: before that one, and on
+    SQLite, the statement goes through SQLAlchemy.
+    """
+    rows = [values] if isinstance(values, Mapping) else values
+    driver = await _driver(conn) if conn.dialect.name == "postgresql" and rows else None
+    if driver is None or not driver.is_in_transaction() or not _same_columns(rows):
+        await conn.execute(statement, values)
+        return
+    plan = _compiled(statement, conn.dialect, tuple(rows[0]))
+    arguments = [plan.arguments(row) for row in rows]
+    if len(arguments) == 1:
+        await _on_driver(conn, driver.execute(plan.sql, *arguments[0]))
+    else:
+        await _on_driver(conn, driver.executemany(plan.sql, arguments))
+
+
+async def _driver(conn: AsyncConnection) -> asyncpg.Connection | None:
+    raw = await conn.get_raw_connection()
+    return raw.driver_connection
+
+
+async def _on_driver(conn: AsyncConnection, call: Awaitable[_T]) -> _T:
+    """The driver's errors as the store's, as `transaction` makes SQLAlchemy's; a connection
+    that failed is invalidated so the pool does not hand it out again."""
     try:
-        rows: list[Any] = await driver.fetch(sql, *args)
+        return await call
     except DRIVER_CONNECTION_ERRORS as exc:
         await conn.invalidate(exc)
         raise driver_error(exc) from exc
     except asyncpg.PostgresError as exc:
         raise driver_error(exc) from exc
-    return rows
+
+
+def _same_columns(rows: Sequence[Mapping[str, Any]]) -> bool:
+    first = rows[0].keys()
+    return all(row.keys() == first for row in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    compiled: SQLCompiler
+
+    def arguments(self, row: Mapping[str, Any]) -> list[Any]:
+        """The row's values in the statement's order, literals of the statement included."""
+        params = self.compiled.construct_params(row)
+        return [
+            params[name] if process is None else process(params[name])
+            for name, process in zip(self.names, self.processors, strict=True)
+        ]
+
+
+COMPILED_KEPT = 64  # statements built once, each with the column sets it is written with
+
+
+@lru_cache(maxsize=COMPILED_KEPT)
+def _compiled(statement: UpdateBase, dialect: Dialect, columns: tuple[str, ...]) -> _Compiled:
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+    names = tuple(compiled.positiontup or ())
+    processors = tuple(
+        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    )
+    return _Compiled(compiled.string, names, processors, compiled)
 
 
 # What asyncpg raises when the connection, not the statement, failed: the connection is
@@ -245,8 +323,12 @@ DRIVER_CONNECTION_ERRORS = (
 )
 
 
-def driver_error(exc: BaseException) -> StoreUnavailable | StoreFailed:
-    """An asyncpg failure as the store's error: 503 for "not now", StoreFailed otherwise."""
+def driver_error(exc: BaseException) -> StoreUnavailable | StoreFailed | Conflict:
+    """An asyncpg failure as the store's error: 503 for "not now", Conflict for a write a
+    constraint refused (as `transaction` answers SQLAlchemy's IntegrityError), StoreFailed
+    otherwise."""
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+        return Conflict(str(exc))
     if isinstance(exc, asyncpg.PostgresError):
         state = str(exc.sqlstate or "")
         if state.startswith(_RETRYABLE_CLASSES) or state in _RETRYABLE_CODES:

@@ -13,6 +13,7 @@ from sqlalchemy import Insert, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.store.engine import execute_built
 from app.store.tables import lead_group
 
 
@@ -29,8 +30,8 @@ _JOIN = {"postgresql": _upsert(postgresql.Insert), "sqlite": _upsert(sqlite.Inse
 
 async def join(conn: AsyncConnection, tenant_id: str, group_id: str) -> None:
     """A record not deleted entered the group (a new group starts at one)."""
-    await conn.execute(
-        _JOIN[conn.dialect.name], {"tenant_id": tenant_id, "group_id": group_id, "kept": 1}
+    await execute_built(
+        conn, _JOIN[conn.dialect.name], {"tenant_id": tenant_id, "group_id": group_id, "kept": 1}
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import NormalizedLead, normalized_from_dict
-from app.store.engine import driver_fetch
+from app.store.engine import driver_fetch, execute_built
 from app.store.hot_reads import HotReads
 from app.store.records import Candidate
 from app.store.tables import lead_key
@@ -285,7 +285,7 @@ async def add_keys(
     """Index a new record under its keys (it has none yet: nothing to delete first)."""
     rows = [{"tenant_id": tenant_id, "key": k, "lead_id": lead_id} for k in dict.fromkeys(keys)]
     if rows:
-        await conn.execute(_INSERT_KEYS, rows)
+        await execute_built(conn, _INSERT_KEYS, rows)
 
 
 _PG_LOCK = text(

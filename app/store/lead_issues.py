@@ -8,6 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.types import Issue
+from app.store.engine import execute_built
 from app.store.tables import lead_issue
 
 _FIELD_LENGTH = 50
@@ -39,4 +40,4 @@ async def record(
     """The lead's issue rows; a clean lead costs no round trip."""
     found = rows(tenant_id, lead_id, issues)
     if found:
-        await conn.execute(_INSERT, found)
+        await execute_built(conn, _INSERT, found)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.completeness import present_mask
 from app.domain.types import normalized_from_dict
 from app.store import group_sizes
+from app.store.engine import execute_built
 from app.store.errors import NotFound
 from app.store.records import Candidate, StoredLead, as_utc
 from app.store.tables import lead, lead_key
@@ -78,7 +79,7 @@ async def insert_lead(
         "valid": valid,
         **report_columns(normalized),
     }
-    await conn.execute(_INSERT, values)
+    await execute_built(conn, _INSERT, values)
     await group_sizes.join(conn, tenant_id, group_id)
     return StoredLead(
         id=lead_id,

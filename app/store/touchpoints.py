@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.store import leads
+from app.store.engine import execute_built
 from app.store.records import StoredLead, as_utc
 from app.store.tables import lead, touchpoint
 
@@ -38,7 +39,8 @@ async def add_touchpoint(
 ) -> str:
     """Log a contact of the group (`at` defaults to now); returns the touchpoint's id."""
     touchpoint_id = str(uuid.uuid4())
-    await conn.execute(
+    await execute_built(
+        conn,
         _INSERT,
         {
             "id": touchpoint_id,
