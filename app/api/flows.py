@@ -30,6 +30,7 @@ from app.store import (
     tenants,
     touchpoints,
 )
+from app.store.driver import together
 from app.store.engine import reading, transaction
 from app.store.hot_reads import HotReads
 from app.store.ids import time_ordered_id
@@ -289,15 +290,16 @@ async def _conclude(
     decision, by_id = outcome.decision, outcome.candidates
     sure = decision.decision == "duplicate"
     group_id = by_id[decision.matches[0].candidate_id].group_id if sure else None
-    record = await _insert(conn, tenant_id, raw, prepared, group_id)
-    await touchpoints.add_touchpoint(
-        conn,
-        tenant_id,
-        record.group_id,
-        lead_id=record.id,
-        source=prepared.lead.source,
-        external_id=prepared.lead.external_id,
-    )
+    async with together(conn):
+        record = await _insert(conn, tenant_id, raw, prepared, group_id)
+        await touchpoints.add_touchpoint(
+            conn,
+            tenant_id,
+            record.group_id,
+            lead_id=record.id,
+            source=prepared.lead.source,
+            external_id=prepared.lead.external_id,
+        )
     await _open_reviews(conn, tenant_id, record.id, decision)
     return dataclasses.replace(outcome, stored=record)
 

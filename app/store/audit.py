@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.store import reviews, touchpoints
-from app.store.engine import execute_built
+from app.store.driver import execute_built
 from app.store.records import AuditEntry, as_utc
 from app.store.tables import audit_event
 

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-import asyncpg
 from sqlalchemy import event, text
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -34,12 +31,8 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.dml import UpdateBase
 
 from app.store.errors import Conflict, StoreFailed, StoreUnavailable
-
-_T = TypeVar("_T")
 
 SQLITE_BUSY_TIMEOUT = 10.0
 # Seconds the client waits past the statement timeout before it gives up on the server itself.
@@ -51,8 +44,8 @@ IDLE_PING_SECONDS = 10.0
 # exceptions (08), insufficient resources (53), operator intervention (57: a
 # cancelled statement, a server shutting down), a lock not had in time, and
 # the transaction rollbacks a retry resolves (serialization failure, deadlock).
-_RETRYABLE_CLASSES = ("08", "53", "57")
-_RETRYABLE_CODES = frozenset({"55P03", "40001", "40P01"})
+RETRYABLE_CLASSES = ("08", "53", "57")
+RETRYABLE_CODES = frozenset({"55P03", "40001", "40P01"})
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
@@ -172,8 +165,8 @@ def _is_unavailable(exc: BaseException) -> bool:
     state = _sqlstate(exc)
     return (
         exc.connection_invalidated
-        or state.startswith(_RETRYABLE_CLASSES)
-        or state in _RETRYABLE_CODES
+        or state.startswith(RETRYABLE_CLASSES)
+        or state in RETRYABLE_CODES
     )
 
 
@@ -218,123 +211,6 @@ def _store_errors() -> Iterator[None]:
         if isinstance(exc, DBAPIError):
             raise StoreFailed(type(exc.orig).__name__) from exc
         raise
-
-
-async def driver_fetch(conn: AsyncConnection, sql: str, *args: Any) -> list[Any]:
-    """Run one PostgreSQL statement on the asyncpg connection under `conn`, past SQLAlchemy.
-
-    For the hot path only: the driver prepares and caches the statement itself. Its errors
-    become the store's, as `transaction` makes SQLAlchemy's; a connection that failed is
-    invalidated so the pool does not hand it out again.
-    """
-    driver = await _driver(conn)
-    assert driver is not None
-    rows: list[Any] = await _on_driver(conn, driver.fetch(sql, *args))
-    return rows
-
-
-async def execute_built(
-    conn: AsyncConnection,
-    statement: UpdateBase,
-    values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-) -> None:
-    """`conn.execute(statement, values)` for a write built once (at import), on PostgreSQL
-    sent by the driver itself inside the transaction already begun.
-
-    SQLAlchemy's own execute costs ~120 µs of CPU a statement past the driver's (an audit
-    insert: 181-212 µs against 67), and a registering check writes five of them. The
-    statement is compiled once per set of columns, and its parameters go through the
-    dialect's own bind processors, so the driver receives what SQLAlchemy would send.
-    SQLAlchemy sends BEGIN with a transaction's first statement: before that one, and on
-    SQLite, the statement goes through SQLAlchemy.
-    """
-    rows = [values] if isinstance(values, Mapping) else values
-    driver = await _driver(conn) if conn.dialect.name == "postgresql" and rows else None
-    if driver is None or not driver.is_in_transaction() or not _same_columns(rows):
-        await conn.execute(statement, values)
-        return
-    plan = _compiled(statement, conn.dialect, tuple(rows[0]))
-    arguments = [plan.arguments(row) for row in rows]
-    if len(arguments) == 1:
-        await _on_driver(conn, driver.execute(plan.sql, *arguments[0]))
-    else:
-        await _on_driver(conn, driver.executemany(plan.sql, arguments))
-
-
-async def _driver(conn: AsyncConnection) -> asyncpg.Connection | None:
-    raw = await conn.get_raw_connection()
-    return raw.driver_connection
-
-
-async def _on_driver(conn: AsyncConnection, call: Awaitable[_T]) -> _T:
-    """The driver's errors as the store's, as `transaction` makes SQLAlchemy's; a connection
-    that failed is invalidated so the pool does not hand it out again."""
-    try:
-        return await call
-    except DRIVER_CONNECTION_ERRORS as exc:
-        await conn.invalidate(exc)
-        raise driver_error(exc) from exc
-    except asyncpg.PostgresError as exc:
-        raise driver_error(exc) from exc
-
-
-def _same_columns(rows: Sequence[Mapping[str, Any]]) -> bool:
-    first = rows[0].keys()
-    return all(row.keys() == first for row in rows)
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    sql: str
-    names: tuple[str, ...]
-    processors: tuple[Callable[[Any], Any] | None, ...]
-    compiled: SQLCompiler
-
-    def arguments(self, row: Mapping[str, Any]) -> list[Any]:
-        """The row's values in the statement's order, literals of the statement included."""
-        params = self.compiled.construct_params(row)
-        return [
-            params[name] if process is None else process(params[name])
-            for name, process in zip(self.names, self.processors, strict=True)
-        ]
-
-
-COMPILED_KEPT = 64  # statements built once, each with the column sets it is written with
-
-
-@lru_cache(maxsize=COMPILED_KEPT)
-def _compiled(statement: UpdateBase, dialect: Dialect, columns: tuple[str, ...]) -> _Compiled:
-    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
-    names = tuple(compiled.positiontup or ())
-    processors = tuple(
-        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    )
-    return _Compiled(compiled.string, names, processors, compiled)
-
-
-# What asyncpg raises when the connection, not the statement, failed: the connection is
-# not to be used again. InternalClientError is a connection the server ended between two
-# statements, met before asyncpg noticed it closed.
-DRIVER_CONNECTION_ERRORS = (
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    OSError,
-    TimeoutError,
-)
-
-
-def driver_error(exc: BaseException) -> StoreUnavailable | StoreFailed | Conflict:
-    """An asyncpg failure as the store's error: 503 for "not now", Conflict for a write a
-    constraint refused (as `transaction` answers SQLAlchemy's IntegrityError), StoreFailed
-    otherwise."""
-    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
-        return Conflict(str(exc))
-    if isinstance(exc, asyncpg.PostgresError):
-        state = str(exc.sqlstate or "")
-        if state.startswith(_RETRYABLE_CLASSES) or state in _RETRYABLE_CODES:
-            return StoreUnavailable("the database did not answer in time")
-        return StoreFailed(type(exc).__name__)
-    return StoreUnavailable("the database is unreachable or did not answer in time")
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import Insert, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.store.engine import execute_built
+from app.store.driver import execute_built
 from app.store.tables import lead_group
 
 

@@ -24,11 +24,8 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.store.engine import (
-    DRIVER_CONNECTION_ERRORS,
-    driver_error,
-    postgres_connect_args,
-)
+from app.store.driver import DRIVER_CONNECTION_ERRORS, driver_error
+from app.store.engine import postgres_connect_args
 from app.store.errors import StoreUnavailable
 
 

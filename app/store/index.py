@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import NormalizedLead, normalized_from_dict
-from app.store.engine import driver_fetch, execute_built
+from app.store.driver import driver_fetch, execute_built
 from app.store.hot_reads import HotReads
 from app.store.records import Candidate
 from app.store.tables import lead_key

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.types import Issue
-from app.store.engine import execute_built
+from app.store.driver import execute_built
 from app.store.tables import lead_issue
 
 _FIELD_LENGTH = 50

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.completeness import present_mask
 from app.domain.types import normalized_from_dict
 from app.store import group_sizes
-from app.store.engine import execute_built
+from app.store.driver import execute_built
 from app.store.errors import NotFound
 from app.store.records import Candidate, StoredLead, as_utc
 from app.store.tables import lead, lead_key

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.store import leads
-from app.store.engine import execute_built
+from app.store.driver import execute_built
 from app.store.records import StoredLead, as_utc
 from app.store.tables import lead, touchpoint
 
