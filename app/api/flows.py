@@ -365,7 +365,7 @@ async def create(
     live: LiveCounts,
 ) -> StoredLead:
     prepared = normalize_only(incoming.lead, region, policy)
-    async with transaction(engine) as conn:
+    async with transaction(engine) as conn, together(conn):
         stored = await _insert(conn, tenant_id, incoming.raw, prepared, None)
     live.added(tenant_id, 1)
     return stored
