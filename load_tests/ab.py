@@ -2,15 +2,19 @@
 
     .venv/bin/python -m load_tests.ab DIR_A DIR_B [--size 1000000] [--rounds 6] [--route check]
 
-`--route register` measures checks that register their lead (every phase adds leads to the
-index, the two trees' alike; `load_tests.run` resets it to the seeded leads when it starts).
+`--route register` measures checks that register their lead, `--route batch-register`
+batches of 1000 that do (every phase adds leads to the index, the two trees' alike, and a
+later round registers some again, as duplicates; `load_tests.run` resets the index to the
+seeded leads when it starts). Four registering batches at once wait on each other's key
+locks, and most of them answer 503 (README, session 13): read the non-200 column.
 
 Each DIR is a tree of the code (`git archive <commit> | tar -x -C DIR`). Both are served at
 once against the same bench index, as `load_tests.run` serves leadgate, and driven in turn
 by the same client, A then B, then B then A, for `--rounds` rounds: a host whose speed
 drifts (shared machines do, by 20 % within minutes) slows both alike, where two runs one
 after the other each meet another host. Prints each phase and then, per tree, the median
-rate, app and database CPU per request (per lead for a batch), p50 and p99.
+rate, app and database CPU per request (per lead for a batch), p50, p99 and the answers
+other than 200.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ ROUTES = {
     "check": ("/v1/check", 16, 1, "check"),
     "register": ("/v1/check", 16, 1, "check register"),
     "batch": ("/v1/check/batch", 4, run.BATCH, "batch"),
+    "batch-register": ("/v1/check/batch", 4, run.BATCH, "batch register"),
 }
-FIGURES = ("rate/s", "app µs", "db µs", "p50 ms", "p99 ms")
+FIGURES = ("rate/s", "app µs", "db µs", "p50 ms", "p99 ms", "non-200")
 
 
 def phase_figures(
@@ -44,6 +49,7 @@ def phase_figures(
         db_cpu / done * 1e6,
         outcome.percentile(50),
         outcome.percentile(99),
+        outcome.failures,
     )
 
 

@@ -113,6 +113,7 @@ def bodies(seed_value: int) -> dict[str, list[bytes]]:
         "check": [_body(lead, register=False) for lead in pool],
         "check register": [_body(lead, register=True) for lead in leads],
         "batch": [orjson.dumps({"leads": b, "register": False}) for b in batches],
+        "batch register": [orjson.dumps({"leads": b, "register": True}) for b in batches],
         "score": [_body(lead, events=EVENTS, now="2026-12-01T12:00:00Z") for lead in pool],
     }
 
