@@ -60,10 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=10.0, help="per phase")
     parser.add_argument("--route", choices=sorted(ROUTES), default="check")
+    parser.add_argument("--concurrency", type=int, help="requests at once (default: the route's)")
     args = parser.parse_args(argv)
     if args.trees[0].resolve() == args.trees[1].resolve():
         parser.error("give two different trees")
     path, concurrency, units, entry = ROUTES[args.route]
+    concurrency = args.concurrency or concurrency
     url = run.prepare_database(args.size, seed.DEFAULT_SEED)
     db = (seed.asyncpg_dsn(url), run.database_name(args.size))
     bodies = run.bodies(seed.DEFAULT_SEED)[entry]
