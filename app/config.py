@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds one database statement may take (lock waits included) before a 503.",
     )
+    batch_lock_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a registering /v1/check/batch may wait on PostgreSQL for the key "
+        "locks other registrations hold (another batch's, until it ends) before a 503.",
+    )
     report_timeout: float = Field(
         default=30.0,
         gt=0,

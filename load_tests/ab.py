@@ -5,8 +5,8 @@
 `--route register` measures checks that register their lead, `--route batch-register`
 batches of 1000 that do (every phase adds leads to the index, the two trees' alike, and a
 later round registers some again, as duplicates; `load_tests.run` resets the index to the
-seeded leads when it starts). Four registering batches at once wait on each other's key
-locks, and most of them answer 503 (README, session 13): read the non-200 column.
+seeded leads when it starts). Registering batches sent at once wait for each other's key
+locks, a batch for the whole of another.
 
 Each DIR is a tree of the code (`git archive <commit> | tar -x -C DIR`). Both are served at
 once against the same bench index, as `load_tests.run` serves leadgate, and driven in turn

@@ -31,7 +31,14 @@ async def _register(url: str, count: int) -> None:
         records = generate(count, seed=3)
         batch = [flows.Incoming(_raw(r["lead"]), r["lead"]) for r in records]
         await flows.check_batch(
-            engine, DEFAULT_TENANT_ID, DEFAULT_POLICY, batch, "CN", register=True, live=LiveCounts()
+            engine,
+            DEFAULT_TENANT_ID,
+            DEFAULT_POLICY,
+            batch,
+            "CN",
+            register=True,
+            live=LiveCounts(),
+            lock_wait=30.0,
         )
     finally:
         await engine.dispose()

@@ -129,8 +129,13 @@ async def check_batch(
     *,
     register: bool,
     live: LiveCounts,
+    lock_wait: float,
 ) -> list[CheckOutcome]:
     """Check in input order in one transaction, so later leads meet the earlier ones.
+
+    Registering, the batch takes the locks of all its leads' keys when it begins, waiting
+    up to `lock_wait` seconds (another batch holds its own until it ends): taken run by
+    run, two batches took shared keys in different orders and deadlocked.
 
     Leads are looked up a run at a time, one statement per run: a run ends before the
     first lead sharing a key with an earlier lead of the run, so every lead still meets
@@ -144,8 +149,9 @@ async def check_batch(
     outcomes: list[CheckOutcome] = []
     async with transaction(engine) as conn:
         records = await live.live(conn, tenant_id)
+        every_key = [k for item in prepared for k in item.keys]
+        await index.lock_keys(conn, tenant_id, every_key, wait=lock_wait)
         for run in _runs(prepared):
-            await index.lock_keys(conn, tenant_id, [k for i in run for k in prepared[i].keys])
             searches = await index.find_candidates_many(
                 conn,
                 tenant_id,

@@ -52,12 +52,15 @@ def driver_error(exc: BaseException) -> StoreUnavailable | StoreFailed | Conflic
     return StoreUnavailable("the database is unreachable or did not answer in time")
 
 
-async def driver_fetch(conn: AsyncConnection, sql: str, *args: Any) -> list[Any]:
+async def driver_fetch(
+    conn: AsyncConnection, sql: str, *args: Any, within: float | None = None
+) -> list[Any]:
     """Run one PostgreSQL statement on the asyncpg connection under `conn`; the driver
-    prepares and caches the statement itself."""
+    prepares and caches the statement itself. `within`: seconds the driver waits for the
+    answer, instead of the connection's own bound."""
     driver = await _driver(conn)
     assert driver is not None
-    rows: list[Any] = await _on_driver(conn, driver.fetch(sql, *args))
+    rows: list[Any] = await _on_driver(conn, driver.fetch(sql, *args, timeout=within))
     return rows
 
 

@@ -13,13 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import String, bindparam, delete, insert, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.policy import DEFAULT_POLICY
 from app.domain.types import NormalizedLead, normalized_from_dict
 from app.store.driver import driver_fetch, execute_built
+from app.store.engine import NETWORK_GRACE
 from app.store.hot_reads import HotReads
 from app.store.records import Candidate
 from app.store.tables import lead_key
@@ -288,25 +288,37 @@ async def add_keys(
         await execute_built(conn, _INSERT_KEYS, rows)
 
 
-_PG_LOCK = text(
+_PG_LOCK = (
     "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
-    "FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n)"
-).bindparams(bindparam("keys", type_=ARRAY(String())))
+    "FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n)"
+)
+_PG_WAIT = "SELECT set_config('statement_timeout', $1, true)"
+_PG_UNWAIT = "SET LOCAL statement_timeout TO DEFAULT"
 
 
-async def lock_keys(conn: AsyncConnection, tenant_id: str, keys: Sequence[str]) -> None:
+async def lock_keys(
+    conn: AsyncConnection, tenant_id: str, keys: Sequence[str], *, wait: float | None = None
+) -> None:
     """Serialise registrations that share a key, until the transaction ends.
 
     On PostgreSQL two replicas registering the same lead would otherwise both
     see no candidate and both store it as unique: each takes transaction-scoped
-    advisory locks on the lead's keys, in sorted order so two leads never
-    deadlock. SQLite needs nothing here: every transaction begins IMMEDIATE,
-    so writers are serialised already.
+    advisory locks on the lead's keys, in sorted order and in one statement: a
+    registration, or a registering batch, takes all its keys' locks at once, so two of
+    them never deadlock. `wait`: seconds to wait for them instead of the statement
+    timeout (a batch, which may wait for another batch to end), the statement timeout
+    back after. SQLite needs nothing here: every transaction begins IMMEDIATE, so
+    writers are serialised already.
     """
     if conn.dialect.name != "postgresql" or not keys:
         return
     scoped = sorted({f"{tenant_id}/{k}" for k in keys})
-    await conn.execute(_PG_LOCK, {"keys": scoped})
+    if wait is None:
+        await conn.exec_driver_sql(_PG_LOCK, (scoped,))
+        return
+    await conn.exec_driver_sql(_PG_WAIT, (str(int(wait * 1000)),))
+    await driver_fetch(conn, _PG_LOCK, scoped, within=wait + NETWORK_GRACE)
+    await conn.exec_driver_sql(_PG_UNWAIT)
 
 
 @lru_cache(maxsize=DECODED_KEPT)

@@ -8,6 +8,7 @@ that the connection it ran on was not left broken.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -124,3 +125,69 @@ async def test_sqlite_writer_waits_for_the_lock_at_most_the_timeout(sqlite_url: 
         await clear(engine)
         await engine.dispose()
         await holder_engine.dispose()
+
+
+def _batch(*leads: dict[str, str]) -> dict[str, object]:
+    return {"leads": list(leads), "register": True}
+
+
+async def test_registering_batches_sent_at_once_wait_for_each_other_and_both_answer(
+    pg: AsyncEngine, postgresql_url: str
+) -> None:
+    """Two batches whose leads share keys in opposite orders: each takes all its locks at
+    its start, so one waits for the other instead of both deadlocking half way."""
+    first = _batch(
+        {"name": "甲一", "phone": "13911110001", "email": "x@batch-a.cn"},
+        {"name": "甲二", "phone": "13911110001", "email": "y@batch-b.cn"},
+    )
+    second = _batch(
+        {"name": "乙一", "phone": "13922220002", "email": "y@batch-b.cn"},
+        {"name": "乙二", "phone": "13922220002", "email": "x@batch-a.cn"},
+    )
+    async with app_client(Settings(database_url=postgresql_url), pg) as client:
+        answers = await asyncio.gather(
+            client.post("/v1/check/batch", json=first),
+            client.post("/v1/check/batch", json=second),
+        )
+        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+        stored = [r["id"] for a in answers for r in a.json()["results"]]
+        assert len(set(stored)) == 4 and None not in stored
+
+
+async def test_a_registering_batch_waits_for_locks_up_to_its_own_bound(
+    pg: AsyncEngine, postgresql_url: str
+) -> None:
+    """A batch waits for another registration's locks past the statement timeout (it may
+    be behind a whole batch), up to LEADGATE_BATCH_LOCK_TIMEOUT, and then answers 503."""
+    keys = flows.normalize_only(Lead.model_validate(LEAD).to_domain(), "CN", DEFAULT_POLICY).keys
+    settings = Settings(database_url=postgresql_url, batch_lock_timeout=TIMEOUT * 4)
+    async with pg.connect() as holder, app_client(settings, pg) as client:
+        await holder.begin()
+        await index.lock_keys(holder, tables.DEFAULT_TENANT_ID, keys)
+        started = time.monotonic()
+        given_up = await client.post("/v1/check/batch", json=_batch(LEAD))
+        assert time.monotonic() - started >= TIMEOUT * 4
+        assert_503(given_up, started)
+
+        async def release_later() -> None:
+            await asyncio.sleep(TIMEOUT * 2)
+            await holder.rollback()
+
+        waited, _ = await asyncio.gather(
+            client.post("/v1/check/batch", json=_batch(LEAD)), release_later()
+        )
+        assert waited.status_code == 200, waited.text
+    [result] = waited.json()["results"]
+    assert result["decision"] == "unique" and result["id"]
+
+
+async def test_after_a_batch_took_its_locks_its_statements_have_the_usual_deadline(
+    pg: AsyncEngine,
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable):
+        async with transaction(pg) as conn:
+            await index.lock_keys(conn, tables.DEFAULT_TENANT_ID, ["phone:1"], wait=SLOW)
+            assert (await conn.exec_driver_sql("SHOW statement_timeout")).scalar_one() == "500ms"
+            await conn.execute(text(f"SELECT pg_sleep({SLOW})"))
+    assert time.monotonic() - started < ANSWERED_WITHIN

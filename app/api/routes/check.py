@@ -71,6 +71,7 @@ async def check_batch(
         caller.region(body.region),
         register=body.register_,
         live=request.app.state.live_counts,
+        lock_wait=caller.settings.batch_lock_timeout,
     )
     for outcome in outcomes:
         request.app.state.metrics.skipped(outcome.skipped_keys)
