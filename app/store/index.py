@@ -316,6 +316,8 @@ async def lock_keys(
     if wait is None:
         await conn.exec_driver_sql(_PG_LOCK, (scoped,))
         return
+    # Through SQLAlchemy, which sends BEGIN with it: the driver's wait is then inside the
+    # transaction, and so are the locks it takes.
     await conn.exec_driver_sql(_PG_WAIT, (str(int(wait * 1000)),))
     await driver_fetch(conn, _PG_LOCK, scoped, within=wait + NETWORK_GRACE)
     await conn.exec_driver_sql(_PG_UNWAIT)
