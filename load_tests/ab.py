@@ -12,9 +12,10 @@ Each DIR is a tree of the code (`git archive <commit> | tar -x -C DIR`). Both ar
 once against the same bench index, as `load_tests.run` serves leadgate, and driven in turn
 by the same client, A then B, then B then A, for `--rounds` rounds: a host whose speed
 drifts (shared machines do, by 20 % within minutes) slows both alike, where two runs one
-after the other each meet another host. Prints each phase and then, per tree, the median
-rate, app and database CPU per request (per lead for a batch), p50, p99 and the answers
-other than 200.
+after the other each meet another host. Both trees get the same leads (`run.bodies`), each
+phase the ones after its tree's last phase: leads that tree has not met yet. Prints each
+phase and then, per tree, the median rate, app and database CPU per request (per lead for a
+batch), p50, p99 and the answers other than 200.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from load_tests import run, seed
-from load_tests.client import Phase
+from load_tests.client import Outcome, Phase
 
 # route: path, concurrency, leads per request, `run.bodies` entry
 ROUTES = {
@@ -40,10 +41,10 @@ FIGURES = ("rate/s", "app µs", "db µs", "p50 ms", "p99 ms", "non-200")
 
 def phase_figures(
     server: run.Server, phase: Phase, db: tuple[str, str], units: int
-) -> tuple[float, ...]:
+) -> tuple[tuple[float, ...], Outcome]:
     outcome, app_cpu, db_cpu = run.measure(server, phase, db)
     done = max(outcome.requests * units, 1)
-    return (
+    figures = (
         done / outcome.seconds,
         app_cpu / done * 1e6,
         db_cpu / done * 1e6,
@@ -51,6 +52,7 @@ def phase_figures(
         outcome.percentile(99),
         outcome.failures,
     )
+    return figures, outcome
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     concurrency = args.concurrency or concurrency
     url = run.prepare_database(args.size, seed.DEFAULT_SEED)
     db = (seed.asyncpg_dsn(url), run.database_name(args.size))
-    bodies = run.bodies(seed.DEFAULT_SEED)[entry]
+    bodies = run.bodies(seed.DEFAULT_SEED, [entry])[entry]
     names = [f"{tree.name} ({side})" for tree, side in zip(args.trees, "AB", strict=True)]
     figures: dict[str, list[tuple[float, ...]]] = {name: [] for name in names}
     with ExitStack() as stack:
@@ -76,14 +78,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             stack.enter_context(run.serve(name, *run.leadgate(url, tree.resolve())))
             for name, tree in zip(names, args.trees, strict=True)
         ]
-        phases = [Phase(s.port, path, bodies, concurrency, args.seconds) for s in servers]
-        for server in servers:  # warm: plans prepared, caches filled
-            run.measure(server, Phase(server.port, path, bodies, concurrency, 4.0), None)
+        # warm: plans prepared, pools filled; then each tree's phases go on through the
+        # bodies from where its last one stopped, so it meets new leads as a server would
+        sent = [
+            run.measure(server, Phase(server.port, path, bodies, concurrency, 4.0), None)[0].sent
+            for server in servers
+        ]
         print(f"{'tree':<24}" + "".join(f"{f:>10}" for f in FIGURES), flush=True)
         for n in range(args.rounds):
             order = [0, 1] if n % 2 == 0 else [1, 0]
             for i in order:
-                row = phase_figures(servers[i], phases[i], db, units)
+                first = sent[i] % len(bodies)
+                phase = Phase(servers[i].port, path, bodies, concurrency, args.seconds, first=first)
+                row, outcome = phase_figures(servers[i], phase, db, units)
+                sent[i] += outcome.sent
                 figures[names[i]].append(row)
                 print(f"{names[i]:<24}" + "".join(f"{v:>10,.1f}" for v in row), flush=True)
     print("medians:")

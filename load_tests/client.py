@@ -26,8 +26,8 @@ HOST = "127.0.0.1"
 
 @dataclass(frozen=True, slots=True)
 class Phase:
-    """Send `bodies` in turn to `path` for `warmup` + `seconds`, or until `max_requests`
-    were sent (warm-up included)."""
+    """Send `bodies` in turn, from the one at `first` (after the last, the first again), to
+    `path` for `warmup` + `seconds`, or until `max_requests` were sent (warm-up included)."""
 
     port: int
     path: str
@@ -36,6 +36,7 @@ class Phase:
     seconds: float
     warmup: float = 0.0
     max_requests: int | None = None
+    first: int = 0
 
 
 @dataclass(slots=True)
@@ -86,7 +87,7 @@ class _Run:
     def __init__(self, phase: Phase) -> None:
         self.phase = phase
         self.requests = [_request(phase.path, body) for body in phase.bodies]
-        self.next = itertools.count()
+        self.next = itertools.count(phase.first)
         self.outcome = Outcome()
         self.start = time.perf_counter()
         self.measure_from = self.start + phase.warmup

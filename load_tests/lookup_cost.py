@@ -56,7 +56,7 @@ def forms() -> dict[str, str]:
 
 def keysets(n: int, policy: Policy) -> list[tuple[str, ...]]:
     found = []
-    for body in run.bodies(seed.DEFAULT_SEED)["check"][:n]:
+    for body in run.bodies(seed.DEFAULT_SEED, ["check"])["check"][:n]:
         request = orjson.loads(body)
         lead = Lead.model_validate(request["lead"]).to_domain()
         found.append(normalize_only(lead, request["region"], policy).keys)

@@ -106,17 +106,22 @@ def chunk(seed: int, index: int) -> Chunk:
     return Chunk(stored, held)
 
 
-def requests(seed: int, n: int, duplicate_share: float) -> list[Record]:
+def requests(seed: int, n: int, duplicate_share: float, start: int = 0) -> list[Record]:
     """`n` leads to send: `duplicate_share` of them copies of stored records held back from
     the index (repeated when more are asked than were held back), the rest leads of worlds
-    never stored; shuffled, the same for the same seed."""
+    never stored; shuffled, the same for the same seed and start.
+
+    `start` says where in the endless run of never-stored worlds the new leads begin: calls
+    whose ranges [start, start + n) do not overlap share no new lead, so a benchmark can
+    give each route leads the server has not met."""
     duplicates = chunk(seed, 0).held
     n_dup = round(n * duplicate_share)
     fresh: list[Record] = []
     while len(fresh) < n - n_dup:
-        fresh += generate(CHUNK_ENTITIES, seed=seed + FRESH_SEED_OFFSET + len(fresh))
-    picked = [duplicates[i % len(duplicates)] for i in range(n_dup)] + fresh[: n - n_dup]
-    Random(seed).shuffle(picked)
+        fresh += generate(CHUNK_ENTITIES, seed=seed + FRESH_SEED_OFFSET + start + len(fresh))
+    picked = [duplicates[(start + i) % len(duplicates)] for i in range(n_dup)]
+    picked += fresh[: n - n_dup]
+    Random(seed + start).shuffle(picked)
     return picked
 
 
