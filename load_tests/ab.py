@@ -80,18 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         # warm: plans prepared, pools filled; then each tree's phases go on through the
         # bodies from where its last one stopped, so it meets new leads as a server would
-        sent = [
-            run.measure(server, Phase(server.port, path, bodies, concurrency, 4.0), None)[0].sent
-            for server in servers
-        ]
+        phases = []
+        for s in servers:
+            warm = run.measure(s, Phase(s.port, path, bodies, concurrency, 4.0), None)[0]
+            phases.append(Phase(s.port, path, bodies, concurrency, args.seconds).after(warm.sent))
         print(f"{'tree':<24}" + "".join(f"{f:>10}" for f in FIGURES), flush=True)
         for n in range(args.rounds):
             order = [0, 1] if n % 2 == 0 else [1, 0]
             for i in order:
-                first = sent[i] % len(bodies)
-                phase = Phase(servers[i].port, path, bodies, concurrency, args.seconds, first=first)
-                row, outcome = phase_figures(servers[i], phase, db, units)
-                sent[i] += outcome.sent
+                row, outcome = phase_figures(servers[i], phases[i], db, units)
+                phases[i] = phases[i].after(outcome.sent)
                 figures[names[i]].append(row)
                 print(f"{names[i]:<24}" + "".join(f"{v:>10,.1f}" for v in row), flush=True)
     print("medians:")

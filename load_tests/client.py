@@ -17,7 +17,7 @@ import resource
 import time
 from array import array
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import uvloop
 
@@ -37,6 +37,10 @@ class Phase:
     warmup: float = 0.0
     max_requests: int | None = None
     first: int = 0
+
+    def after(self, sent: int) -> Phase:
+        """The same phase, going on from the body after the last of `sent` more."""
+        return replace(self, first=(self.first + sent) % len(self.bodies))
 
 
 @dataclass(slots=True)

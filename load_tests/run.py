@@ -29,7 +29,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -444,8 +444,8 @@ def run_size(
                 if register:  # every registered lead distinct: start from the unsent ones
                     kwargs["max_requests"] = len(requests[route.name])
                 pool = len(requests[route.name])
-                kwargs["first"] = sent % pool
-                a, a_cpu, db_cpu = measure(app, Phase(port=app.port, **kwargs), (dsn, database))
+                phase = Phase(port=app.port, **kwargs).after(sent)
+                a, a_cpu, db_cpu = measure(app, phase, (dsn, database))
                 repeated = min(a.sent, max(0, sent + a.sent - pool))
                 sent += a.sent
                 row = Row(size, route, concurrency, a, b, a_cpu, db_cpu, b_cpu, units, repeated)
@@ -470,9 +470,11 @@ def soak(size: int, n: int, requests: dict[str, list[bytes]]) -> str:
         sent = drive(Phase(app.port, "/v1/check", bodies, 64, 600, max_requests=5000)).sent
         workers = app.workers
         readings = [(sent, [rss_mib(p) for p in workers])]
+        phase = Phase(app.port, "/v1/check", bodies, 64, 1200, max_requests=n // SOAK_READINGS)
+        phase = phase.after(sent)
         for _ in range(SOAK_READINGS):
-            phase = Phase(app.port, "/v1/check", bodies, 64, 1200, max_requests=n // SOAK_READINGS)
-            outcome = drive(replace(phase, first=sent % len(bodies)))
+            outcome = drive(phase)
+            phase = phase.after(outcome.sent)
             sent += outcome.sent
             failures += outcome.failures
             readings.append((sent, [rss_mib(p) for p in workers]))
